@@ -1,0 +1,1 @@
+"""What drijfjacht builds, one module per stage in pipeline order."""

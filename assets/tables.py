@@ -1,0 +1,55 @@
+"""Warehouse helpers shared by every stage: the schema, and metadata that explains a table."""
+
+from __future__ import annotations
+
+from importlib import resources as package_files
+
+import dagster as dg
+import duckdb
+
+SQL = package_files.files("assets").joinpath("sql")
+
+
+def sql(name: str) -> str:
+    """The text of `assets/sql/<name>.sql`."""
+    return SQL.joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw, clean and marts schemas and the raw tables when missing."""
+    con.execute(sql("schema"))
+
+
+def expose(con: duckdb.DuckDBPyConnection, qualified: str) -> None:
+    """Publish `schema.table` under its plain name in `main`, the name the data contract uses."""
+    table = qualified.split(".")[-1]
+    con.execute(f"CREATE OR REPLACE VIEW main.{table} AS SELECT * FROM {qualified}")
+
+
+def table_metadata(con: duckdb.DuckDBPyConnection, qualified: str, preview_rows: int = 5) -> dict:
+    """Row count, column schema and a Markdown preview of a warehouse table."""
+    schema, table = qualified.split(".")
+    columns = con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+        [schema, table],
+    ).fetchall()
+    row_count = con.execute(f"SELECT count(*) FROM {qualified}").fetchone()[0]
+    preview = con.sql(f"SELECT * FROM {qualified} LIMIT {preview_rows}").pl()
+    return {
+        "dagster/row_count": dg.MetadataValue.int(int(row_count)),
+        "dagster/column_schema": dg.TableSchema(
+            columns=[dg.TableColumn(name, str(dtype)) for name, dtype in columns]
+        ),
+        "dagster/table_name": dg.MetadataValue.text(qualified),
+        "preview": dg.MetadataValue.md(_markdown(preview)),
+    }
+
+
+def _markdown(frame) -> str:
+    if frame.is_empty():
+        return "_(no rows)_"
+    header = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    body = ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in frame.rows()]
+    return "\n".join([header, rule, *body])

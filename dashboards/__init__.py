@@ -1,0 +1,1 @@
+"""Tables -> Plotly figures -> HTML pages. Imports neither `pipelines` nor `assets`."""

@@ -1,0 +1,1 @@
+"""How drijfjacht runs: Dagster wiring, resources, automation and the command line."""
