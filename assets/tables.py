@@ -34,7 +34,7 @@ def table_metadata(con: duckdb.DuckDBPyConnection, qualified: str, preview_rows:
         "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
         [schema, table],
     ).fetchall()
-    row_count = con.execute(f"SELECT count(*) FROM {qualified}").fetchone()[0]
+    row_count = con.execute(f"SELECT count(*) FROM {qualified}").fetchall()[0][0]
     preview = con.sql(f"SELECT * FROM {qualified} LIMIT {preview_rows}").pl()
     return {
         "dagster/row_count": dg.MetadataValue.int(int(row_count)),

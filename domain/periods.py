@@ -65,3 +65,6 @@ def quarter_range(first: str | Quarter, last: str | Quarter) -> list[str]:
         quarters.append(str(current))
         current = current.next()
     return quarters
+
+
+PERIOD_PARTITIONS_NAME = "period"

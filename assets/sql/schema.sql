@@ -39,20 +39,27 @@ CREATE TABLE IF NOT EXISTS raw.rejections (
 );
 
 CREATE TABLE IF NOT EXISTS raw.vacancy_rows (
-    sha256 VARCHAR NOT NULL, partner VARCHAR NOT NULL, period VARCHAR NOT NULL,
-    row_number INTEGER NOT NULL,
+    sha256 VARCHAR NOT NULL, path VARCHAR NOT NULL, partner VARCHAR NOT NULL,
+    period VARCHAR NOT NULL, row_number INTEGER NOT NULL,
     vacancy_id VARCHAR NOT NULL, role VARCHAR, opened_on DATE NOT NULL, filled_on DATE,
     channel VARCHAR NOT NULL, cost DECIMAL(18,2) NOT NULL, hours DECIMAL(18,2) NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS raw.contribution_rows (
-    sha256 VARCHAR NOT NULL, partner VARCHAR NOT NULL, period VARCHAR NOT NULL,
-    row_number INTEGER NOT NULL,
+    sha256 VARCHAR NOT NULL, path VARCHAR NOT NULL, partner VARCHAR NOT NULL,
+    period VARCHAR NOT NULL, row_number INTEGER NOT NULL,
     kind VARCHAR NOT NULL,              -- money | hours | task (Dutch synonyms already mapped)
     task VARCHAR, amount DECIMAL(18,2) NOT NULL, note VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS raw.ledger_rows (
-    sha256 VARCHAR NOT NULL, period VARCHAR NOT NULL, row_number INTEGER NOT NULL,
+    sha256 VARCHAR NOT NULL, path VARCHAR NOT NULL, period VARCHAR NOT NULL,
+    row_number INTEGER NOT NULL,
     date DATE NOT NULL, activity VARCHAR, cost DECIMAL(18,2) NOT NULL, channel VARCHAR
+);
+
+-- One row per expectation of a suite run over one period's batch of one kind.
+CREATE TABLE IF NOT EXISTS raw.validation_results (
+    period VARCHAR NOT NULL, kind VARCHAR NOT NULL, expectation VARCHAR NOT NULL,
+    "column" VARCHAR, success BOOLEAN NOT NULL, unexpected_count BIGINT NOT NULL
 );

@@ -1,0 +1,175 @@
+"""Clean tables: the programme's reporting periods, partners and channels, and the accepted rows of
+current submissions, with every vacancy split into the driving or the hunting field."""
+
+from __future__ import annotations
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from assets.ingest import RAW_KEYS
+from assets.tables import ensure_schema, expose, sql, table_metadata
+from domain.periods import Quarter, quarter_range
+from domain.programme import Programme
+
+
+def build_reference_tables(con: duckdb.DuckDBPyConnection, programme: Programme) -> list[str]:
+    """clean.periods, clean.partners and clean.channels from programme.yaml and the inbox.
+
+    The periods run from first_period to the last period that any submission was recorded for.
+    """
+    ensure_schema(con)
+    first = programme.programme.first_period
+    last_seen = con.execute(
+        "SELECT max(period) FROM raw.submissions WHERE period >= ?", [first]
+    ).fetchall()[0][0]
+    periods = quarter_range(first, max(first, last_seen or first))
+    quarters = [Quarter.parse(p) for p in periods]
+    frames = {
+        "periods": pl.DataFrame(
+            {
+                "period": periods,
+                "year": [q.year for q in quarters],
+                "quarter": [q.quarter for q in quarters],
+                "period_start": [q.start for q in quarters],
+                "period_end": [q.end for q in quarters],
+            },
+            schema={
+                "period": pl.String,
+                "year": pl.Int32,
+                "quarter": pl.Int32,
+                "period_start": pl.Date,
+                "period_end": pl.Date,
+            },
+        ),
+        "partners": pl.DataFrame(
+            {
+                "partner": [p.id for p in programme.partners],
+                "name": [p.name for p in programme.partners],
+                "kind": [p.kind for p in programme.partners],
+            },
+            schema={"partner": pl.String, "name": pl.String, "kind": pl.String},
+        ),
+        "channels": pl.DataFrame(
+            {
+                "channel": programme.channels,
+                "field": ["driving"] * len(programme.fields.driving)
+                + ["hunting"] * len(programme.fields.hunting),
+            },
+            schema={"channel": pl.String, "field": pl.String},
+        ),
+    }
+    for name, frame in frames.items():
+        con.register("incoming", frame)
+        con.execute(f"CREATE OR REPLACE TABLE clean.{name} AS SELECT * FROM incoming")
+        con.unregister("incoming")
+    return periods
+
+
+def build_clean_tables(con: duckdb.DuckDBPyConnection, programme: Programme) -> None:
+    """Every clean table, in dependency order; the pure core of the clean assets."""
+    build_reference_tables(con, programme)
+    for name in ("clean_vacancies", "clean_contributions", "clean_ledger", "rejections_view"):
+        con.execute(sql(name))
+
+
+CLEAN_TABLES = {
+    "periods": "One row per reporting quarter, from first_period to the last period received; "
+    "from programme.yaml and raw.submissions.",
+    "partners": "One row per partner; from programme.yaml.",
+    "channels": "One row per channel with its field (driving or hunting); from programme.yaml.",
+    "vacancies": "One row per partner and vacancy_id, the latest row of current submissions, "
+    "with its field; from raw.vacancy_rows.",
+    "vacancy_rejections": "One row per vacancy row that repeats a vacancy already filled in an "
+    "earlier period; from raw.vacancy_rows.",
+    "contributions": "One row per accepted contribution row of current submissions; from "
+    "raw.contribution_rows.",
+    "contribution_submissions": "One row per partner and period with a current contributions "
+    "file; from raw.submissions.",
+    "ledger": "One row per accepted joint-pot spending row; from raw.ledger_rows.",
+}
+CLEAN_KEYS = {name: dg.AssetKey(["clean", name]) for name in CLEAN_TABLES}
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            key,
+            description=CLEAN_TABLES[name],
+            group_name="clean",
+            kinds={"duckdb"},
+            deps=[RAW_KEYS["submissions"], RAW_KEYS["vacancies"], RAW_KEYS["contributions"],
+                  RAW_KEYS["ledger"]],
+        )
+        for name, key in CLEAN_KEYS.items()
+    ],
+    required_resource_keys={"programme", "output"},
+    can_subset=False,
+)
+def clean_tables(context: dg.AssetExecutionContext):
+    """Rebuild the clean tables over every period from the raw tables."""
+    programme = context.resources.programme.load()
+    with context.resources.output.connect() as con:
+        build_clean_tables(con, programme)
+        expose(con, "clean.vacancies")
+        metadata = {name: table_metadata(con, f"clean.{name}") for name in CLEAN_TABLES}
+    for name, key in CLEAN_KEYS.items():
+        yield dg.MaterializeResult(asset_key=key, metadata=metadata[name])
+
+
+def _violations(con: duckdb.DuckDBPyConnection, query: str) -> int:
+    return int(con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0])
+
+
+CLEAN_VACANCY_RULES = {
+    "one row per partner and vacancy_id": (
+        "SELECT partner, vacancy_id FROM clean.vacancies GROUP BY ALL HAVING count(*) > 1"
+    ),
+    "cost and hours not negative": (
+        "SELECT * FROM clean.vacancies WHERE cost < 0 OR hours < 0"
+    ),
+    "filled within its own period, not before it opened": (
+        "SELECT * FROM clean.vacancies v JOIN clean.periods p USING (period) "
+        "WHERE v.filled_on IS NOT NULL AND (v.filled_on < v.opened_on "
+        "OR v.filled_on NOT BETWEEN p.period_start AND p.period_end)"
+    ),
+    "every vacancy in a field": "SELECT * FROM clean.vacancies WHERE field IS NULL",
+}
+
+
+@dg.asset_check(
+    asset=CLEAN_KEYS["vacancies"],
+    blocking=True,
+    description="Rows that reach clean.vacancies follow the contract: unique per partner, "
+    "no negative money, filled within their period, each in a field.",
+    required_resource_keys={"output"},
+)
+def clean_vacancies_follow_contract(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+    with context.resources.output.connect() as con:
+        counts = {rule: _violations(con, query) for rule, query in CLEAN_VACANCY_RULES.items()}
+    return dg.AssetCheckResult(
+        passed=not any(counts.values()),
+        metadata={rule: dg.MetadataValue.int(count) for rule, count in counts.items()},
+    )
+
+
+@dg.asset_check(
+    asset=CLEAN_KEYS["contributions"],
+    blocking=True,
+    description="Contribution rows are money, hours or a named task, never negative.",
+    required_resource_keys={"output"},
+)
+def clean_contributions_follow_contract(
+    context: dg.AssetCheckExecutionContext,
+) -> dg.AssetCheckResult:
+    with context.resources.output.connect() as con:
+        bad = _violations(
+            con,
+            "SELECT * FROM clean.contributions WHERE amount < 0 "
+            "OR kind NOT IN ('money', 'hours', 'task') OR (kind = 'task' AND task IS NULL)",
+        )
+    return dg.AssetCheckResult(passed=bad == 0, metadata={"violations": bad})
+
+
+ASSETS = [clean_tables]
+CHECKS = [clean_vacancies_follow_contract, clean_contributions_follow_contract]

@@ -1,0 +1,601 @@
+"""Ingestion: every file in `inbox/<period>/` archived by hash, read, validated, recorded.
+
+Partitioned by period. Nothing that was sent is lost: each file is copied into the archive under
+its sha256 and recorded in raw.submissions; every problem becomes a raw.rejections row; the rows
+without problems go on to raw.*_rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from assets.checks.validation import run_suite
+from assets.tables import ensure_schema, expose, table_metadata
+from domain.periods import PERIOD_PARTITIONS_NAME, Quarter
+from domain.programme import Programme
+from domain.readers import ParsedFile, Problem, parse_file_name, read_partner_file
+
+PERIOD_PARTITIONS = dg.DynamicPartitionsDefinition(name=PERIOD_PARTITIONS_NAME)
+
+KINDS = ("vacancies", "contributions", "ledger")
+ROW_TABLES = {
+    "vacancies": "raw.vacancy_rows",
+    "contributions": "raw.contribution_rows",
+    "ledger": "raw.ledger_rows",
+}
+ROW_COLUMNS = {
+    "vacancies": ["vacancy_id", "role", "opened_on", "filled_on", "channel", "cost", "hours"],
+    "contributions": ["kind", "task", "amount", "note"],
+    "ledger": ["date", "activity", "cost", "channel"],
+}
+WITHDRAWN = "withdrawn"
+HASH_CHUNK = 1 << 20
+
+
+@dataclass
+class InboxFile:
+    """One file found in a period's inbox folder, hashed and archived."""
+
+    path: Path
+    relative_path: str
+    sha256: str
+    archive_path: str
+    size_bytes: int
+    kind: str | None = None
+    partner: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    parsed: ParsedFile | None = None
+
+
+@dataclass
+class PeriodIngest:
+    """What ingesting one period produced, for the run's output and the asset metadata."""
+
+    period: str
+    files: list[InboxFile]
+    rejections: pl.DataFrame
+    validation: list[dict]
+
+    @property
+    def rejected_rows(self) -> int:
+        return self.rejections.filter(pl.col("row_number").is_not_null())["row_number"].len()
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(HASH_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def archive_file(path: Path, sha256: str, archive_dir: Path) -> Path:
+    """Copy `path` to `archive_dir/<sha[:2]>/<sha><suffix>` once; a crash never leaves half a copy."""
+    target = archive_dir / sha256[:2] / f"{sha256}{path.suffix.lower()}"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        shutil.copyfile(path, partial)
+        partial.replace(target)
+    return target
+
+
+def _file_problem(rule: str, message: str, value: str | None = None) -> Problem:
+    return Problem(
+        row_number=None, column=None, source_column=None, value=value, rule=rule, message=message
+    )
+
+
+def collect_inbox(
+    programme: Programme, programme_dir: Path, archive_dir: Path, period: str
+) -> list[InboxFile]:
+    """Hash and archive every file of `inbox/<period>/` and say what each one claims to be."""
+    folder = programme_dir / "inbox" / period
+    if not folder.is_dir():
+        return []
+    inbox_root = (programme_dir / "inbox").resolve()
+    files: list[InboxFile] = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith((".", "~$")) or path.is_dir():
+            continue
+        relative = path.relative_to(programme_dir).as_posix()
+        if path.is_symlink() and not path.resolve().is_relative_to(inbox_root):
+            # never read or archive what a link outside the inbox points at
+            link = str(path.readlink())
+            files.append(
+                InboxFile(
+                    path=path,
+                    relative_path=relative,
+                    sha256=hashlib.sha256(link.encode()).hexdigest(),
+                    archive_path="",
+                    size_bytes=0,
+                    problems=[
+                        _file_problem(
+                            "symlink_outside_inbox",
+                            f"{relative} is a link to {link}, outside the inbox: not read",
+                            link,
+                        )
+                    ],
+                )
+            )
+            continue
+        sha256 = _sha256_of(path)
+        archived = archive_file(path, sha256, archive_dir)
+        item = InboxFile(
+            path=path,
+            relative_path=relative,
+            sha256=sha256,
+            archive_path=archived.relative_to(archive_dir.parent).as_posix(),
+            size_bytes=path.stat().st_size,
+        )
+        _classify(item, programme, period)
+        files.append(item)
+    _reject_duplicate_submissions(files)
+    return files
+
+
+def _classify(item: InboxFile, programme: Programme, period: str) -> None:
+    named = parse_file_name(item.path.name)
+    if isinstance(named, Problem):
+        item.problems.append(named)
+        return
+    item.kind, item.partner = named
+    if item.kind != "ledger" and item.partner not in programme.partner_ids:
+        item.problems.append(
+            _file_problem(
+                "unknown_partner",
+                f"{item.relative_path}: '{item.partner}' is not a partner of programme "
+                f"{programme.programme.id} (known: {', '.join(programme.partner_ids)})",
+                item.partner,
+            )
+        )
+    if Quarter.parse(period) < Quarter.parse(programme.programme.first_period):
+        item.problems.append(
+            _file_problem(
+                "period_in_programme",
+                f"{item.relative_path}: period {period} is before the programme's first period "
+                f"{programme.programme.first_period}",
+                period,
+            )
+        )
+
+
+def _reject_duplicate_submissions(files: list[InboxFile]) -> None:
+    claims: dict[tuple[str, str | None], list[InboxFile]] = defaultdict(list)
+    for item in files:
+        if item.kind and not item.problems:
+            claims[(item.kind, item.partner)].append(item)
+    for (kind, partner), items in claims.items():
+        if len(items) > 1:
+            names = ", ".join(i.path.name for i in items)
+            for item in items:
+                item.problems.append(
+                    _file_problem(
+                        "one_file_per_kind",
+                        f"{len(items)} {kind} files for {partner or 'the ledger'} in one period "
+                        f"({names}): remove all but one",
+                        item.path.name,
+                    )
+                )
+
+
+def read_and_validate(
+    files: list[InboxFile], programme: Programme, period: str
+) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, list[dict]]:
+    """Read every file, run each kind's suite once over the period's batch.
+
+    Returns the accepted rows per kind, all problems as a rejections frame, and the suites'
+    per-expectation results.
+    """
+    limits = programme.limits
+    for item in files:
+        if item.problems or item.kind is None:
+            continue
+        item.parsed = read_partner_file(
+            item.path, item.kind, max_rows=limits.max_rows_per_file, max_bytes=limits.max_file_bytes
+        )
+    problem_rows: list[dict] = []
+    for item in files:
+        for problem in item.problems:
+            problem_rows.append(_problem_row(item, period, problem))
+        if item.parsed is not None:
+            for problem in item.parsed.problems:
+                problem_rows.append(_problem_row(item, period, problem))
+
+    accepted: dict[str, pl.DataFrame] = {}
+    validation: list[dict] = []
+    for kind in KINDS:
+        readable = [
+            item
+            for item in files
+            if item.kind == kind and item.parsed is not None and not _has_file_problem(item)
+        ]
+        batch = _batch(readable, kind)
+        if batch.is_empty():
+            accepted[kind] = batch
+            continue
+        outcome = run_suite(kind, batch.drop("sha256", "path", "partner"), programme, period)
+        for result in outcome.results:
+            validation.append({"period": period, "kind": kind, **result})
+        by_index = batch.select("batch_index", "sha256", "path", "partner")
+        lookup = {row[0]: row for row in by_index.iter_rows()}
+        for batch_index, problem in outcome.problems:
+            _, sha256, path, partner = lookup[batch_index]
+            problem_rows.append(
+                _problem_row_for(sha256, path, partner, kind, period, problem)
+            )
+        accepted[kind] = batch
+    rejections = _rejections_frame(problem_rows)
+    bad_rows = rejections.filter(pl.col("row_number").is_not_null()).select(
+        "sha256", "path", "row_number"
+    ).unique()
+    for kind, batch in accepted.items():
+        if batch.is_empty():
+            continue
+        accepted[kind] = batch.join(
+            bad_rows, on=["sha256", "path", "row_number"], how="anti"
+        ).sort("batch_index")
+    return accepted, rejections, validation
+
+
+def _has_file_problem(item: InboxFile) -> bool:
+    return item.parsed is not None and any(p.row_number is None for p in item.parsed.problems)
+
+
+def _batch(items: list[InboxFile], kind: str) -> pl.DataFrame:
+    frames = []
+    for file_key, item in enumerate(items):
+        frame = item.parsed.frame
+        frames.append(
+            frame.select("row_number", *ROW_COLUMNS[kind]).with_columns(
+                pl.lit(item.sha256).alias("sha256"),
+                pl.lit(item.relative_path).alias("path"),
+                pl.lit(item.partner, dtype=pl.String).alias("partner"),
+                pl.lit(file_key, dtype=pl.Int64).alias("file_key"),
+            )
+        )
+    if not frames:
+        return pl.DataFrame()
+    batch = pl.concat(frames, how="vertical_relaxed")
+    return batch.with_row_index("batch_index").with_columns(pl.col("batch_index").cast(pl.Int64))
+
+
+def _problem_row(item: InboxFile, period: str, problem: Problem) -> dict:
+    return _problem_row_for(item.sha256, item.relative_path, item.partner, item.kind, period, problem)
+
+
+def _problem_row_for(
+    sha256: str, path: str, partner: str | None, kind: str | None, period: str, problem: Problem
+) -> dict:
+    return {
+        "sha256": sha256,
+        "path": path,
+        "partner": partner,
+        "period": period,
+        "kind": kind,
+        "row_number": problem.row_number,
+        "column": problem.column,
+        "source_column": problem.source_column,
+        "value": None if problem.value is None else str(problem.value),
+        "rule": problem.rule,
+        "message": problem.message,
+    }
+
+
+REJECTION_SCHEMA = {
+    "sha256": pl.String,
+    "path": pl.String,
+    "partner": pl.String,
+    "period": pl.String,
+    "kind": pl.String,
+    "row_number": pl.Int32,
+    "column": pl.String,
+    "source_column": pl.String,
+    "value": pl.String,
+    "rule": pl.String,
+    "message": pl.String,
+}
+
+
+def _rejections_frame(rows: list[dict]) -> pl.DataFrame:
+    frame = pl.DataFrame(rows, schema=REJECTION_SCHEMA)
+    # a cell the reader could not parse is also null for the suite: report it once, first reason
+    return frame.unique(
+        subset=["sha256", "path", "row_number", "column"], keep="first", maintain_order=True
+    ).sort(["path", "row_number", "column"], nulls_last=False)
+
+
+def write_period(
+    con: duckdb.DuckDBPyConnection,
+    period: str,
+    files: list[InboxFile],
+    accepted: dict[str, pl.DataFrame],
+    rejections: pl.DataFrame,
+    validation: list[dict],
+    received_at: datetime,
+) -> None:
+    """Replace the period's rows and rejections, and update its submission history, atomically."""
+    ensure_schema(con)
+    submissions = _submissions_frame(files, rejections, period, received_at)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for kind, table in ROW_TABLES.items():
+            con.execute(f"DELETE FROM {table} WHERE period = ?", [period])
+            frame = accepted.get(kind)
+            if frame is None or frame.is_empty():
+                continue
+            rows = frame.with_columns(pl.lit(period).alias("period"))
+            columns = ["sha256", "path", "partner", "period", "row_number", *ROW_COLUMNS[kind]]
+            if kind == "ledger":
+                columns.remove("partner")
+            con.register("incoming_rows", rows.select(columns))
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows")
+            con.unregister("incoming_rows")
+        con.execute("DELETE FROM raw.rejections WHERE period = ?", [period])
+        if not rejections.is_empty():
+            con.register("incoming_rejections", rejections)
+            con.execute("INSERT INTO raw.rejections BY NAME SELECT * FROM incoming_rejections")
+            con.unregister("incoming_rejections")
+        _record_submissions(con, period, submissions)
+        con.execute("DELETE FROM raw.validation_results WHERE period = ?", [period])
+        if validation:
+            con.register("incoming_validation", _validation_frame(validation))
+            con.execute(
+                "INSERT INTO raw.validation_results BY NAME SELECT * FROM incoming_validation"
+            )
+            con.unregister("incoming_validation")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _validation_frame(validation: list[dict]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                "period": item["period"],
+                "kind": item["kind"],
+                "expectation": str(item.get("expectation")),
+                "column": None if item.get("column") is None else str(item.get("column")),
+                "success": bool(item.get("success")),
+                "unexpected_count": int(item.get("unexpected_count") or 0),
+            }
+            for item in validation
+        ],
+        schema={
+            "period": pl.String,
+            "kind": pl.String,
+            "expectation": pl.String,
+            "column": pl.String,
+            "success": pl.Boolean,
+            "unexpected_count": pl.Int64,
+        },
+    )
+
+
+def _submissions_frame(
+    files: list[InboxFile], rejections: pl.DataFrame, period: str, received_at: datetime
+) -> pl.DataFrame:
+    rejected_rows = (
+        rejections.filter(pl.col("row_number").is_not_null())
+        .group_by("sha256", "path")
+        .agg(pl.col("row_number").n_unique().alias("rejected"))
+    )
+    rejected = {(r[0], r[1]): r[2] for r in rejected_rows.iter_rows()}
+    records = []
+    for item in files:
+        rows = item.parsed.rows if item.parsed is not None else 0
+        whole_file_rejected = bool(item.problems) or _has_file_problem(item)
+        bad = rows if whole_file_rejected else rejected.get((item.sha256, item.relative_path), 0)
+        records.append(
+            {
+                "sha256": item.sha256,
+                "path": item.relative_path,
+                "partner": item.partner,
+                "period": period,
+                "kind": item.kind,
+                "archive_path": item.archive_path,
+                "size_bytes": item.size_bytes,
+                "rows": rows,
+                "accepted": rows - bad,
+                "rejected": bad,
+                "received_at": received_at,
+            }
+        )
+    return pl.DataFrame(
+        records,
+        schema={
+            "sha256": pl.String,
+            "path": pl.String,
+            "partner": pl.String,
+            "period": pl.String,
+            "kind": pl.String,
+            "archive_path": pl.String,
+            "size_bytes": pl.Int64,
+            "rows": pl.Int32,
+            "accepted": pl.Int32,
+            "rejected": pl.Int32,
+            "received_at": pl.Datetime("us"),
+        },
+    )
+
+
+def _record_submissions(
+    con: duckdb.DuckDBPyConnection, period: str, submissions: pl.DataFrame
+) -> None:
+    """Upsert this run's files; earlier files of the same partner, period and kind are superseded.
+
+    A file keeps the received_at of the first run that saw it. A file that is no longer in the
+    inbox (and was not replaced by a file of the same kind) is marked `withdrawn`.
+    """
+    con.register("seen", submissions)
+    con.execute(
+        """
+        INSERT INTO raw.submissions BY NAME
+        SELECT *, NULL AS superseded_by FROM seen
+        ON CONFLICT (sha256, path) DO UPDATE SET
+            partner = excluded.partner, kind = excluded.kind, rows = excluded.rows,
+            accepted = excluded.accepted, rejected = excluded.rejected,
+            archive_path = excluded.archive_path, superseded_by = NULL
+        """
+    )
+    con.execute(
+        """
+        UPDATE raw.submissions AS old
+        SET superseded_by = coalesce(
+            (SELECT min(s.sha256) FROM seen AS s
+             WHERE s.kind = old.kind AND s.partner IS NOT DISTINCT FROM old.partner
+               AND s.kind IS NOT NULL),
+            ?)
+        WHERE old.period = ?
+          AND NOT EXISTS (SELECT 1 FROM seen AS s WHERE s.sha256 = old.sha256 AND s.path = old.path)
+          AND (old.superseded_by IS NULL OR old.superseded_by = ?)
+        """,
+        [WITHDRAWN, period, WITHDRAWN],
+    )
+    con.unregister("seen")
+
+
+def ingest_period(
+    con: duckdb.DuckDBPyConnection,
+    programme: Programme,
+    programme_dir: Path,
+    archive_dir: Path,
+    period: str,
+    received_at: datetime | None = None,
+) -> PeriodIngest:
+    """Archive, read, validate and record every file of one period; the pure core of the asset."""
+    files = collect_inbox(programme, programme_dir, archive_dir, period)
+    accepted, rejections, validation = read_and_validate(files, programme, period)
+    write_period(
+        con,
+        period,
+        files,
+        accepted,
+        rejections,
+        validation,
+        received_at or datetime.now(UTC).replace(tzinfo=None),
+    )
+    return PeriodIngest(period=period, files=files, rejections=rejections, validation=validation)
+
+
+RAW_KEYS = {
+    "submissions": dg.AssetKey(["raw", "submissions"]),
+    "rejections": dg.AssetKey(["raw", "rejections"]),
+    **{kind: dg.AssetKey(["raw", table.split(".")[1]]) for kind, table in ROW_TABLES.items()},
+}
+SUITE_CHECK_NAMES = {kind: f"{kind}_suite" for kind in KINDS}
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            RAW_KEYS["submissions"],
+            description="One row per file seen in the inbox (sha256 + path), archived by hash; "
+            "from inbox/<period>/.",
+            group_name="ingest",
+            kinds={"duckdb"},
+        ),
+        dg.AssetSpec(
+            RAW_KEYS["rejections"],
+            description="One row per problem found in a file or row (file, row, column, value, "
+            "rule, message); from the readers and the Great Expectations suites.",
+            group_name="ingest",
+            kinds={"duckdb"},
+        ),
+        dg.AssetSpec(
+            RAW_KEYS["vacancies"],
+            description="One row per accepted vacancy row of a partner file; from "
+            "inbox/<period>/vacancies_<partner>.",
+            group_name="ingest",
+            kinds={"duckdb", "polars"},
+        ),
+        dg.AssetSpec(
+            RAW_KEYS["contributions"],
+            description="One row per accepted contribution row of a partner file; from "
+            "inbox/<period>/contributions_<partner>.",
+            group_name="ingest",
+            kinds={"duckdb", "polars"},
+        ),
+        dg.AssetSpec(
+            RAW_KEYS["ledger"],
+            description="One row per accepted joint-pot spending row; from inbox/<period>/ledger.",
+            group_name="ingest",
+            kinds={"duckdb", "polars"},
+        ),
+    ],
+    check_specs=[
+        dg.AssetCheckSpec(
+            SUITE_CHECK_NAMES[kind],
+            asset=RAW_KEYS[kind],
+            description=f"Great Expectations suite for {kind}: rows that break it are "
+            "quarantined in rejections; the check fails when a row was rejected.",
+        )
+        for kind in KINDS
+    ],
+    partitions_def=PERIOD_PARTITIONS,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    required_resource_keys={"programme", "output"},
+    can_subset=False,
+)
+def inbox_files(context: dg.AssetExecutionContext):
+    """Ingest every period of the run's partition range, one period after another."""
+    programme_folder = context.resources.programme
+    output = context.resources.output
+    programme = programme_folder.load()
+    results: list[PeriodIngest] = []
+    with output.connect() as con:
+        for period in context.partition_keys:
+            result = ingest_period(
+                con, programme, programme_folder.folder, output.archive_dir, period
+            )
+            results.append(result)
+            context.log.info(
+                f"{period}: {len(result.files)} file(s), {result.rejections.height} problem(s)"
+            )
+        for kind in ("submissions", "rejections"):
+            expose(con, f"raw.{kind}")
+        metadata = {
+            key: table_metadata(con, "raw." + key.path[-1]) for key in RAW_KEYS.values()
+        }
+    file_inputs = {
+        item.relative_path: item.sha256 for result in results for item in result.files
+    }
+    for name, key in RAW_KEYS.items():
+        extra = {}
+        if name == "submissions":
+            extra["input_sha256"] = dg.MetadataValue.json(file_inputs)
+        yield dg.MaterializeResult(asset_key=key, metadata={**metadata[key], **extra})
+    for kind in KINDS:
+        yield _suite_check_result(kind, results)
+
+
+def _suite_check_result(kind: str, results: list[PeriodIngest]) -> dg.AssetCheckResult:
+    expectations = [v for r in results for v in r.validation if v["kind"] == kind]
+    unexpected = sum(int(v.get("unexpected_count") or 0) for v in expectations)
+    failing = sorted({f"{v['expectation']}({v.get('column')})" for v in expectations if not v["success"]})
+    return dg.AssetCheckResult(
+        asset_key=RAW_KEYS[kind],
+        check_name=SUITE_CHECK_NAMES[kind],
+        passed=not failing,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "periods": dg.MetadataValue.text(", ".join(r.period for r in results)),
+            "expectations_evaluated": dg.MetadataValue.int(len(expectations)),
+            "unexpected_values": dg.MetadataValue.int(unexpected),
+            "failing_expectations": dg.MetadataValue.text(", ".join(failing) or "none"),
+        },
+    )
+
+
+ASSETS = [inbox_files]

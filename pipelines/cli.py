@@ -1,0 +1,279 @@
+"""`drijfjacht`: the user's way in (demo, run, check, ui). A thin layer over Dagster.
+
+Heavy packages (Dagster, Great Expectations) are imported inside the commands that need them,
+so that `--help` and `check` stay quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from domain.periods import is_quarter
+from domain.programme import ProgrammeError, load_programme
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_UNUSABLE = 2
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return args.command(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="drijfjacht",
+        description="Measure and publish what a collaboration between organisations is worth.",
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="write the sample programme, run it, publish it")
+    demo.add_argument("--dir", type=Path, default=Path("demo-programme"),
+                      help="where the sample programme is written (default: ./demo-programme)")
+    demo.set_defaults(command=_demo)
+
+    run = commands.add_parser("run", help="ingest, validate, compute and publish a programme")
+    run.add_argument("programme", type=Path, help="the programme folder (with programme.yaml)")
+    run.add_argument("--out", type=Path, help="output folder (default: PROGRAMME/out)")
+    run.add_argument("--period", help="ingest only this period's inbox (e.g. 2026Q1); the "
+                     "figures are still computed over every period in the warehouse")
+    run.set_defaults(command=_run)
+
+    check = commands.add_parser("check", help="check one partner file before sending it")
+    check.add_argument("file", type=Path)
+    check.add_argument("--programme", type=Path, required=True)
+    check.add_argument("--period", help="the period the file is for (default: its folder name)")
+    check.set_defaults(command=_check)
+
+    ui = commands.add_parser("ui", help="open the Dagster UI on a programme")
+    ui.add_argument("programme", type=Path)
+    ui.add_argument("--out", type=Path, help="output folder (default: PROGRAMME/out)")
+    ui.add_argument("--port", type=int, default=3000)
+    ui.set_defaults(command=_ui)
+    return parser
+
+
+def _load_or_explain(folder: Path):
+    try:
+        return load_programme(folder)
+    except ProgrammeError as error:
+        errors.print(f"[bold red]Cannot use programme[/] {error}")
+        return None
+
+
+def _inbox_periods(programme_dir: Path) -> tuple[list[str], list[str]]:
+    inbox = programme_dir / "inbox"
+    if not inbox.is_dir():
+        return [], []
+    folders = sorted(p.name for p in inbox.iterdir() if p.is_dir())
+    return [f for f in folders if is_quarter(f)], [f for f in folders if not is_quarter(f)]
+
+
+def _writable(out: Path) -> str | None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".drijfjacht-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        return f"cannot write to {out}: {error.strerror or error}"
+    return None
+
+
+def _dagster_home(out: Path) -> Path:
+    home = out / ".dagster_home"
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    return home
+
+
+def run_programme(programme_dir: Path, out: Path, period: str | None = None) -> int:
+    """Run the whole pipeline through Dagster and report; the `run` command's body."""
+    programme_dir = programme_dir.resolve()
+    programme = _load_or_explain(programme_dir)
+    if programme is None:
+        return EXIT_UNUSABLE
+    periods, strays = _inbox_periods(programme_dir)
+    for stray in strays:
+        console.print(f"[yellow]inbox/{stray}/ is not a period folder (YYYYQn): skipped[/]")
+    if period is not None:
+        if not is_quarter(period):
+            errors.print(f"[bold red]--period {period}[/] is not a quarter: write it as 2026Q1")
+            return EXIT_UNUSABLE
+        if period not in periods:
+            errors.print(f"[bold red]No inbox folder for {period}[/] in {programme_dir / 'inbox'}")
+            return EXIT_UNUSABLE
+        periods = [period]
+    if not periods:
+        errors.print(f"[bold red]Nothing to run:[/] {programme_dir / 'inbox'} has no period folder")
+        return EXIT_UNUSABLE
+    problem = _writable(out)
+    if problem:
+        errors.print(f"[bold red]{problem}[/]")
+        return EXIT_UNUSABLE
+
+    os.environ["DAGSTER_HOME"] = str(_dagster_home(out.resolve()))
+    import dagster as dg
+
+    from pipelines.automation import register_periods
+    from pipelines.catalog import ASSETS, CHECKS
+    from pipelines.resources import OutputFolder, ProgrammeFolder
+
+    console.print(
+        f"[bold]drijfjacht[/] {programme.programme.name}: {len(periods)} period(s) "
+        f"{periods[0]}..{periods[-1]} → {out}"
+    )
+    with dg.DagsterInstance.get() as instance:
+        register_periods(instance, periods)
+        selection = (
+            {"partition_key": periods[0]}
+            if len(periods) == 1
+            else {
+                "tags": {
+                    "dagster/asset_partition_range_start": periods[0],
+                    "dagster/asset_partition_range_end": periods[-1],
+                }
+            }
+        )
+        result = dg.materialize(
+            [*ASSETS, *CHECKS],
+            instance=instance,
+            resources={
+                "programme": ProgrammeFolder(path=str(programme_dir)),
+                "output": OutputFolder(path=str(out.resolve())),
+            },
+            raise_on_error=False,
+            **selection,
+            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+        )
+    if not result.success:
+        failure = next(
+            (e for e in result.all_events if e.event_type_value == "STEP_FAILURE"), None
+        )
+        reason = failure.event_specific_data.error.message if failure else "see the Dagster logs"
+        errors.print(f"[bold red]The run failed[/] (run {result.run_id}): {reason.strip()}")
+        return EXIT_PROBLEMS
+    _report(out.resolve())
+    return EXIT_OK
+
+
+def _report(out: Path) -> None:
+    import duckdb
+
+    with duckdb.connect(str(out / "warehouse.duckdb"), read_only=True) as con:
+        files = con.execute(
+            "SELECT count(*), sum(rows), sum(accepted) FROM raw.submissions "
+            "WHERE superseded_by IS NULL"
+        ).fetchall()[0]
+        rejections = con.execute(
+            "SELECT path, row_number, \"column\", value, rule, message FROM main.rejections "
+            "ORDER BY path, row_number NULLS FIRST, \"column\""
+        ).fetchall()
+    console.print(
+        f"Read {files[0]} file(s): {files[1] or 0} row(s), {files[2] or 0} accepted, "
+        f"{len(rejections)} problem(s)."
+    )
+    if rejections:
+        table = Table(title="Rejected (file, row, column, value, rule)", show_lines=False)
+        for column in ("file", "row", "column", "value", "rule", "message"):
+            table.add_column(column, overflow="fold")
+        for path, row, column, value, rule, message in rejections[:50]:
+            table.add_row(path, "" if row is None else str(row), column or "", value or "",
+                          rule, message)
+        console.print(table)
+        if len(rejections) > 50:
+            console.print(f"... and {len(rejections) - 50} more: see the rejections table.")
+    console.print(f"[bold green]Published:[/] {out / 'site' / 'index.html'}")
+
+
+def _run(args: argparse.Namespace) -> int:
+    out = args.out or args.programme / "out"
+    return run_programme(args.programme, out, args.period)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from domain.sample_programme import write_demo_programme
+
+    folder: Path = args.dir
+    if (folder / "programme.yaml").exists():
+        console.print(f"Using the sample programme already in {folder}")
+    else:
+        write_demo_programme(folder)
+        console.print(f"Wrote the sample programme to {folder}")
+    return run_programme(folder, folder / "out")
+
+
+def _check(args: argparse.Namespace) -> int:
+    programme = _load_or_explain(args.programme)
+    if programme is None:
+        return EXIT_UNUSABLE
+    if not args.file.is_file():
+        errors.print(f"[bold red]No such file:[/] {args.file}")
+        return EXIT_UNUSABLE
+    from assets.checks.validation import check_file
+
+    problems = check_file(args.file, programme, args.period)
+    if not problems:
+        console.print(f"[bold green]{args.file.name}: no problems found.[/]")
+        return EXIT_OK
+    table = Table(title=f"{args.file.name}: {len(problems)} problem(s)")
+    for column in ("row", "column", "value", "rule", "message"):
+        table.add_column(column, overflow="fold")
+    for problem in problems:
+        table.add_row(
+            "file" if problem.row_number is None else str(problem.row_number),
+            problem.source_column or problem.column or "",
+            "" if problem.value is None else str(problem.value),
+            problem.rule,
+            problem.message,
+        )
+    console.print(table)
+    return EXIT_PROBLEMS
+
+
+def _ui(args: argparse.Namespace) -> int:
+    programme_dir = args.programme.resolve()
+    if _load_or_explain(programme_dir) is None:
+        return EXIT_UNUSABLE
+    out = (args.out or args.programme / "out").resolve()
+    problem = _writable(out)
+    if problem:
+        errors.print(f"[bold red]{problem}[/]")
+        return EXIT_UNUSABLE
+    home = _dagster_home(out)
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "DRIJFJACHT_PROGRAMME": str(programme_dir),
+        "DRIJFJACHT_OUT": str(out),
+    }
+    os.environ.update(env)
+    import dagster as dg
+
+    from pipelines.automation import register_periods
+
+    with dg.DagsterInstance.get() as instance:
+        register_periods(instance, _inbox_periods(programme_dir)[0])
+    console.print(f"Dagster UI on http://127.0.0.1:{args.port} (Ctrl-C to stop)")
+    dagster = Path(sys.executable).with_name("dagster")
+    command = [str(dagster), "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1",
+               "-p", str(args.port)]
+    os.execve(command[0], command, env)
+    return EXIT_OK  # pragma: no cover - execve does not return
+
+
+if __name__ == "__main__":
+    sys.exit(main())
