@@ -1,7 +1,6 @@
 """Clean tables: the programme's reporting periods, partners and channels, and the accepted rows of
 current submissions, with every vacancy split into the driving or the hunting field."""
 
-from __future__ import annotations
 
 import dagster as dg
 import duckdb

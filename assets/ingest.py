@@ -5,7 +5,6 @@ its sha256 and recorded in raw.submissions; every problem becomes a raw.rejectio
 without problems go on to raw.*_rows.
 """
 
-from __future__ import annotations
 
 import hashlib
 import shutil

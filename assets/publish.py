@@ -4,7 +4,6 @@ The new site is written beside the old one and swapped in only when complete, so
 never leaves a half-written site.
 """
 
-from __future__ import annotations
 
 import hashlib
 import json

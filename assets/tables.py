@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from importlib import resources as package_files
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 
-SQL = package_files.files("assets").joinpath("sql")
+SQL = Path(__file__).parent / "sql"
 
 
 def sql(name: str) -> str:
     """The text of `assets/sql/<name>.sql`."""
-    return SQL.joinpath(f"{name}.sql").read_text(encoding="utf-8")
+    return (SQL / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -126,12 +126,25 @@ def run_programme(programme_dir: Path, out: Path, period: str | None = None) -> 
         return EXIT_UNUSABLE
 
     os.environ["DAGSTER_HOME"] = str(_dagster_home(out.resolve()))
+    from pipelines.resources import OutputBusy, OutputFolder
+
+    output = OutputFolder(path=str(out.resolve()))
+    try:
+        with output.lock():
+            return _materialize(programme, programme_dir, output, periods)
+    except OutputBusy as busy:
+        errors.print(f"[bold red]Not started:[/] {busy}")
+        return EXIT_UNUSABLE
+
+
+def _materialize(programme, programme_dir: Path, output, periods: list[str]) -> int:
     import dagster as dg
 
     from pipelines.automation import register_periods
     from pipelines.catalog import ASSETS, CHECKS
-    from pipelines.resources import OutputFolder, ProgrammeFolder
+    from pipelines.resources import ProgrammeFolder
 
+    out = output.folder
     console.print(
         f"[bold]drijfjacht[/] {programme.programme.name}: {len(periods)} period(s) "
         f"{periods[0]}..{periods[-1]} → {out}"
@@ -153,7 +166,7 @@ def run_programme(programme_dir: Path, out: Path, period: str | None = None) -> 
             instance=instance,
             resources={
                 "programme": ProgrammeFolder(path=str(programme_dir)),
-                "output": OutputFolder(path=str(out.resolve())),
+                "output": output,
             },
             raise_on_error=False,
             **selection,
@@ -166,7 +179,7 @@ def run_programme(programme_dir: Path, out: Path, period: str | None = None) -> 
         reason = failure.event_specific_data.error.message if failure else "see the Dagster logs"
         errors.print(f"[bold red]The run failed[/] (run {result.run_id}): {reason.strip()}")
         return EXIT_PROBLEMS
-    _report(out.resolve())
+    _report(out)
     return EXIT_OK
 
 

@@ -12,7 +12,7 @@ from pipelines.resources import OutputFolder, ProgrammeFolder
 
 programme_job = dg.define_asset_job(
     PROGRAMME_JOB,
-    selection=dg.AssetSelection.all(include_sources=False),
+    selection=dg.AssetSelection.all(),
     description="Ingest, validate, compute and publish the programme.",
 )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +15,11 @@ from domain.periods import is_quarter
 from domain.programme import Programme, load_programme
 
 WAREHOUSE_FILE = "warehouse.duckdb"
+LOCK_FILE = ".run.lock"
+
+
+class OutputBusy(Exception):
+    """Another run holds the output folder."""
 
 
 class ProgrammeFolder(dg.ConfigurableResource):
@@ -70,3 +77,26 @@ class OutputFolder(dg.ConfigurableResource):
             con.close()
 
 
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the output folder for one run; the OS frees it even when the run is killed."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        handle = open(self.folder / LOCK_FILE, "a+")  # noqa: SIM115 - held for the whole block
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                raise OutputBusy(
+                    f"another drijfjacht run ({holder}) is writing to {self.folder}: "
+                    "wait for it to finish and run again"
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}")
+            handle.flush()
+            yield
+        finally:
+            handle.close()

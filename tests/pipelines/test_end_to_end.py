@@ -30,6 +30,7 @@ def materialize_programme(programme_dir: Path, out: Path, periods: list[str]):
             "dagster/asset_partition_range_end": periods[-1],
         },
         raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
     )
 
 
@@ -78,7 +79,7 @@ def test_every_rejection_names_file_row_column_value_and_rule(tiny_run) -> None:
     )
     assert [(p, r, c, v) for p, r, c, v, _ in rejected] == [
         ("inbox/2025Q1/vacancies_alpha.csv", 5, "channel", "tiktok"),
-        ("inbox/2025Q1/vacancies_beta.csv", 4, "cost", "-50"),
+        ("inbox/2025Q1/vacancies_beta.csv", 4, "cost", "-50.00"),
         ("inbox/2025Q2/vacancies_beta.csv", 2, "vacancy_id", "B1"),
     ]
     assert rejected[2][4] == "filled_once"
