@@ -6,6 +6,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
+from assets.faults import crash_point
 from assets.ingest import RAW_KEYS
 from assets.tables import ensure_schema, expose, sql, table_metadata
 from domain.periods import Quarter, quarter_range
@@ -70,6 +71,7 @@ def build_clean_tables(con: duckdb.DuckDBPyConnection, programme: Programme) -> 
     build_reference_tables(con, programme)
     for name in ("clean_vacancies", "clean_contributions", "clean_ledger", "rejections_view"):
         con.execute(sql(name))
+        crash_point("clean")
 
 
 CLEAN_TABLES = {

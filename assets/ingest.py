@@ -18,6 +18,7 @@ import duckdb
 import polars as pl
 
 from assets.checks.validation import run_suite
+from assets.faults import crash_point
 from assets.tables import ensure_schema, expose, table_metadata
 from domain.periods import PERIOD_PARTITIONS_NAME, Quarter
 from domain.programme import Programme
@@ -559,6 +560,7 @@ def inbox_files(context: dg.AssetExecutionContext):
                 con, programme, programme_folder.folder, output.archive_dir, period
             )
             results.append(result)
+            crash_point("ingest")
             context.log.info(
                 f"{period}: {len(result.files)} file(s), {result.rejections.height} problem(s)"
             )

@@ -5,8 +5,10 @@ never leaves a half-written site.
 """
 
 
+import ctypes
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -17,6 +19,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
+from assets.faults import crash_point
 from assets.tables import expose
 from dashboards.pages import SiteData, render_site, safe_csv
 from domain.programme import Programme, programme_sha256
@@ -165,23 +168,47 @@ def build_manifest(
     }
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one atomic step (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return done == 0
+
+
 def swap_in(staging: Path, site_dir: Path) -> None:
-    """Replace site_dir by staging; the old site stays as site.previous until the new one is in."""
+    """Put the complete new site in place of the old one.
+
+    Where the OS can exchange two directories atomically, a reader always sees either the old or
+    the new site. Elsewhere the old site is renamed to site.previous first, and a run killed
+    between the two renames is repaired by `restore_interrupted_swap` on the next run.
+    """
+    if site_dir.exists() and _exchange(staging, site_dir):
+        crash_point("swap")
+        shutil.rmtree(staging)
+        return
     previous = site_dir.with_name(site_dir.name + ".previous")
     if previous.exists():
         shutil.rmtree(previous)
     if site_dir.exists():
         site_dir.rename(previous)
+    crash_point("swap")
     staging.rename(site_dir)
     if previous.exists():
         shutil.rmtree(previous)
 
 
 def restore_interrupted_swap(site_dir: Path) -> None:
-    """A run killed between the two renames leaves only site.previous: put it back."""
+    """Repair what a killed run left: put site.previous back, remove half-written staging sites."""
     previous = site_dir.with_name(site_dir.name + ".previous")
     if previous.exists() and not site_dir.exists():
         previous.rename(site_dir)
+    for staging in site_dir.parent.glob(f".{site_dir.name}-*"):
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def publish_site(
@@ -208,6 +235,7 @@ def publish_site(
     try:
         render_site(site_data(con, programme, run, methodology_md), staging)
         write_tables(con, staging / "data")
+        crash_point("publish")
         manifest = build_manifest(con, programme, programme_dir, staging, run)
         (staging / "manifest.json").write_text(
             json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"

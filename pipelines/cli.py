@@ -176,11 +176,21 @@ def _materialize(programme, programme_dir: Path, output, periods: list[str]) -> 
         failure = next(
             (e for e in result.all_events if e.event_type_value == "STEP_FAILURE"), None
         )
-        reason = failure.event_specific_data.error.message if failure else "see the Dagster logs"
-        errors.print(f"[bold red]The run failed[/] (run {result.run_id}): {reason.strip()}")
+        errors.print(f"[bold red]The run failed[/] (run {result.run_id}): {_root_cause(failure)}")
         return EXIT_PROBLEMS
     _report(out)
     return EXIT_OK
+
+
+def _root_cause(failure) -> str:
+    """The innermost error of a failed step: what went wrong, not where Dagster noticed it."""
+    if failure is None:
+        return "see the Dagster logs"
+    error = failure.event_specific_data.error
+    while error.cause is not None:
+        error = error.cause
+    step = failure.step_key or "a step"
+    return f"in {step}: {error.cls_name}: {error.message.strip()}"
 
 
 def _report(out: Path) -> None:
