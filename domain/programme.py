@@ -186,6 +186,8 @@ class Programme(Strict):
         duplicated = sorted({pid for pid in ids if ids.count(pid) > 1})
         if duplicated:
             problems.append(f"partners: id(s) {', '.join(duplicated)} used more than once")
+        if "programme" in ids:
+            problems.append("partners: 'programme' is reserved for the programme's own scope")
         known = set(ids)
         for section, items in (("baselines", self.baselines), ("commitments", self.commitments)):
             for index, item in enumerate(items):

@@ -1,0 +1,1182 @@
+"""Static HTML pages from the warehouse tables: the regisseur's, one per partner, and the funders'.
+
+`render_site(data, site_dir)` writes
+
+    index.html                      regisseur, latest period
+    periods/<period>.html           regisseur, one page per period (the period selector links them)
+    partners/<id>/index.html        one partner's own figures, against programme totals
+    partners/<id>/data/<table>.csv|.parquet   that partner's own rows only
+    funders/index.html              outcomes, method, input manifest, validation, provenance
+    plotly.min.js, static/site.css  shared by every page (relative links, so it works offline)
+
+Pages take plain Polars frames: no Dagster, no warehouse. Every text from a partner or
+programme.yaml reaches the page through Jinja's autoescaping, or through `figures.plot_text` for
+chart labels; figure JSON is embedded with `<`, `>` and `&` escaped so no text can close the
+script element it sits in.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import markdown
+import plotly
+import plotly.graph_objects as go
+import polars as pl
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from dashboards import figures
+from dashboards.figures import (
+    commitment_label,
+    commitment_order,
+    format_commitment,
+    format_indicator,
+    status_label,
+)
+from dashboards.i18n import Locale
+
+PACKAGE = Path(__file__).parent
+TEMPLATES = PACKAGE / "templates"
+STATIC = PACKAGE / "static"
+PLOTLY_JS = "plotly.min.js"
+
+# The site-wide tables the publish step writes to data/<name>.csv|.parquet (linked from the funders).
+SITE_TABLES = (
+    "submissions",
+    "rejections",
+    "vacancies",
+    "partner_period",
+    "programme_period",
+    "target_progress",
+    "cordon",
+    "cordon_integrity",
+    "fair_share",
+    "joint_pot",
+    "warnings",
+    "validation_results",
+)
+# A partner's own downloads: file name -> (SiteData attribute, column naming the partner).
+PARTNER_TABLES = {
+    "vacancies": ("vacancies", "partner"),
+    "partner_period": ("partner_period", "partner"),
+    "cordon": ("cordon", "partner"),
+    "cordon_integrity": ("cordon_integrity", "scope"),
+    "fair_share": ("fair_share", "partner"),
+    "target_progress": ("target_progress", "scope"),
+    "warnings": ("warnings", "scope"),
+    "rejections": ("rejections", "partner"),
+    "submissions": ("submissions", "partner"),
+}
+PARTNER_DOWNLOADS = ("vacancies", "partner_period", "cordon", "fair_share", "rejections", "submissions")
+
+# Tables are capped so that a page grows with partners, not with rows sent; the downloads hold all.
+MAX_ISSUE_ROWS = 200
+MAX_VACANCY_ROWS = 1000
+MAX_VALUE_CHARS = 120
+
+# both become path segments of the site, so nothing else may pass
+PARTNER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+PERIOD = re.compile(r"^\d{4}Q[1-4]$")
+FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+SAFE_URL_SCHEMES = ("http", "https", "mailto")
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame()
+
+
+@dataclass
+class SiteData:
+    """Everything the pages show; plain Polars frames, any of which may be empty."""
+
+    programme: dict
+    periods: list[str]
+    partner_period: pl.DataFrame = field(default_factory=_empty)
+    programme_period: pl.DataFrame = field(default_factory=_empty)
+    vacancies: pl.DataFrame = field(default_factory=_empty)
+    rejections: pl.DataFrame = field(default_factory=_empty)
+    submissions: pl.DataFrame = field(default_factory=_empty)
+    target_progress: pl.DataFrame = field(default_factory=_empty)
+    cordon: pl.DataFrame = field(default_factory=_empty)
+    cordon_integrity: pl.DataFrame = field(default_factory=_empty)
+    fair_share: pl.DataFrame = field(default_factory=_empty)
+    joint_pot: pl.DataFrame = field(default_factory=_empty)
+    warnings: pl.DataFrame = field(default_factory=_empty)
+    run: dict = field(default_factory=dict)
+    methodology_md: str = ""
+    validation_results: pl.DataFrame = field(default_factory=_empty)
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    json: Markup | None
+    note: str = ""
+    wide: bool = False
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A table cell shown as a coloured label (a status)."""
+
+    text: str
+    kind: str
+
+
+@dataclass
+class Table:
+    """Cells already formatted for the page; `numeric` columns align right, `nowrap` never break,
+    `code` columns hold identifiers (hashes) that may break anywhere."""
+
+    headers: list[str]
+    rows: list[list[str | Badge]]
+    numeric: frozenset[int] = frozenset()
+    note: str = ""
+    footer: list[str | Badge] | None = None
+    nowrap: frozenset[int] = frozenset()
+    code: frozenset[int] = frozenset()
+
+    def __post_init__(self) -> None:
+        self.headers = [_capitalised(header) for header in self.headers]
+
+    def column_class(self, index: int) -> str:
+        classes = [
+            name
+            for name, columns in (("num", self.numeric), ("nowrap", self.nowrap), ("code", self.code))
+            if index in columns
+        ]
+        return " ".join(classes)
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class Tile:
+    label: str
+    value: str
+    cumulative: str
+    change: str
+    trend: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    label: str
+    selected: bool = False
+
+
+def safe_csv(frame: pl.DataFrame, path: Path) -> Path:
+    """Write `frame` as CSV with every text cell that a spreadsheet would run as a formula
+    (starting with `=`, `+`, `-`, `@`, tab or carriage return) prefixed by `'`."""
+    text_columns = [
+        name
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, (pl.String, pl.Categorical, pl.Enum))
+    ]
+    neutralised = frame.with_columns(
+        pl.when(pl.col(name).cast(pl.String).str.contains(FORMULA_START.pattern))
+        .then(pl.lit("'") + pl.col(name).cast(pl.String))
+        .otherwise(pl.col(name).cast(pl.String))
+        .alias(name)
+        for name in text_columns
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    neutralised.write_csv(path)
+    return path
+
+
+def figure_json(figure: go.Figure | None) -> Markup | None:
+    """A figure's JSON, safe inside `<script type="application/json">`: no `<`, `>` or `&` survive,
+    so no string in it can close the element or start a comment."""
+    if figure is None:
+        return None
+    text = figure.to_json()
+    for char, escape in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escape)
+    return Markup(text)  # noqa: S704 - every character that could end the script is escaped above
+
+
+def render_markdown(text: str) -> Markup:
+    """Markdown as HTML with raw HTML shown as text and only http(s)/mailto/relative links."""
+    text = re.sub(r"<!--.*?-->", "", text or "", flags=re.DOTALL)
+    converter = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    body = converter.convert(text)
+    # the page's own headings are h1 and h2: the document's sit below them
+    body = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}", body)
+
+    def _guard(match: re.Match[str]) -> str:
+        scheme = match.group(2).lower()
+        return match.group(0) if scheme in SAFE_URL_SCHEMES else f'{match.group(1)}="#"'
+
+    body = re.sub(r'(href|src)="\s*([A-Za-z][A-Za-z0-9+.\-]*):[^"]*"', _guard, body)
+    return Markup(body)  # noqa: S704 - raw HTML is disabled above, so the text is escaped
+
+
+class _Site:
+    """What every page needs: locale, partner names, periods, the template environment."""
+
+    def __init__(self, data: SiteData):
+        self.data = data
+        programme = data.programme
+        self.loc = Locale(programme.get("language", "en"), programme.get("currency", "EUR"))
+        self.partners: list[dict] = list(programme.get("partners", []))
+        for partner in self.partners:
+            if not PARTNER_ID.match(str(partner["id"])):
+                raise ValueError(f"partner id {partner['id']!r} is not a lower-case slug")
+        self.names: dict[str, str] = {p["id"]: p["name"] for p in self.partners}
+        self.periods: list[str] = list(data.periods) or _periods_in(data)
+        for period in self.periods:
+            if not PERIOD.match(str(period)):
+                raise ValueError(f"period {period!r} is not a quarter like 2026Q1")
+        self.latest: str | None = self.periods[-1] if self.periods else None
+        self.min_group_size: int = int(programme.get("min_group_size", 3) or 1)
+        self.fields: dict = programme.get("fields", {}) or {}
+        self.valuation: dict = programme.get("valuation", {}) or {}
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals["t"] = self.loc.t
+
+    def render(self, template: str, root: str, **context: object) -> str:
+        programme = self.data.programme
+        return self.env.get_template(template).render(
+            root=root,
+            language=self.loc.language,
+            programme_name=programme.get("name", ""),
+            run={
+                key: str(self.data.run.get(key, "") or "")
+                for key in ("run_id", "code_version", "generated_at")
+            },
+            **context,
+        )
+
+    def name(self, partner: str | None) -> str:
+        if partner is None:
+            return ""
+        return self.names.get(partner, partner)
+
+    def scope_name(self, scope: str | None) -> str:
+        return self.loc.t("programme") if scope == "programme" else self.name(scope)
+
+    @property
+    def programme_visible_to_partners(self) -> bool:
+        # Programme total minus the partner's own figure gives the sum over the others, so the
+        # others must number at least min_group_size for a total to be shown on a partner's page.
+        return len(self.partners) - 1 >= self.min_group_size
+
+
+def _periods_in(data: SiteData) -> list[str]:
+    found: set[str] = set()
+    for frame in (data.programme_period, data.partner_period):
+        if "period" in frame.columns:
+            found.update(p for p in frame["period"].to_list() if p)
+    return sorted(found)
+
+
+def _where(frame: pl.DataFrame, **equals: object) -> pl.DataFrame:
+    """Rows where each column equals its value; no rows when a column is missing."""
+    if any(column not in frame.columns for column in equals):
+        return pl.DataFrame()
+    if frame.height == 0:
+        return frame
+    return frame.filter(pl.all_horizontal(pl.col(column) == value for column, value in equals.items()))
+
+
+def _row(frame: pl.DataFrame, **equals: object) -> dict | None:
+    rows = _where(frame, **equals)
+    return rows.row(0, named=True) if rows.height else None
+
+
+def _sorted(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    present = [c for c in columns if c in frame.columns]
+    return frame.sort(present, nulls_last=True, maintain_order=True) if present and frame.height else frame
+
+
+def _difference(current: object, previous: object) -> Decimal | None:
+    if current is None or previous is None:
+        return None
+    return Decimal(str(current)) - Decimal(str(previous))
+
+
+def _trend(change: Decimal | None, higher_is_better: bool | None = True) -> str:
+    if change is None or change == 0 or higher_is_better is None:
+        return "flat"
+    return "up" if (change > 0) == higher_is_better else "down"
+
+
+def _chart(chart_id: str, title: str, figure: go.Figure | None, note: str = "", wide: bool = False) -> Chart:
+    return Chart(chart_id, title, figure_json(figure), note, wide)
+
+
+def _truncate(text: object, limit: int = MAX_VALUE_CHARS) -> str:
+    value = "" if text is None else str(text)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _capped(frame: pl.DataFrame, limit: int, loc: Locale, file: str) -> tuple[pl.DataFrame, str]:
+    if frame.height <= limit:
+        return frame, ""
+    note = loc.t("more_rows", shown=loc.number(limit), total=loc.number(frame.height), file=file)
+    return frame.head(limit), note
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def render_site(data: SiteData, site_dir: Path) -> list[Path]:
+    """Write every page, the shared plotly.min.js and stylesheet, and each partner's own downloads."""
+    site_dir = Path(site_dir)
+    site = _Site(data)
+    written = [_copy_plotly(site_dir), *_copy_static(site_dir)]
+    written += _render_regisseur(site, site_dir)
+    for partner in site.partners:
+        written += _render_partner(site, partner["id"], site_dir)
+    written.append(_write(site_dir / "funders" / "index.html", _funders_page(site)))
+    return written
+
+
+def _copy_plotly(site_dir: Path) -> Path:
+    target = site_dir / PLOTLY_JS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    bundled = Path(plotly.__file__).parent / "package_data" / PLOTLY_JS
+    if bundled.is_file():
+        shutil.copyfile(bundled, target)
+    else:
+        from plotly.offline import get_plotlyjs
+
+        target.write_text(get_plotlyjs(), encoding="utf-8")
+    return target
+
+
+def _copy_static(site_dir: Path) -> list[Path]:
+    written = []
+    for source in sorted(STATIC.iterdir()):
+        if source.is_file():
+            target = site_dir / "static" / source.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            written.append(target)
+    return written
+
+
+# ---------------------------------------------------------------- regisseur
+
+
+def _render_regisseur(site: _Site, site_dir: Path) -> list[Path]:
+    if site.latest is None:
+        return [_write(site_dir / "index.html", _regisseur_page(site, None, root="", period_href=""))]
+    shared = _regisseur_shared_charts(site)
+    written = []
+    for period in site.periods:
+        page = _regisseur_page(site, period, root="../", period_href="", shared=shared)
+        written.append(_write(site_dir / "periods" / f"{period}.html", page))
+    latest = _regisseur_page(site, site.latest, root="", period_href="periods/", shared=shared)
+    written.append(_write(site_dir / "index.html", latest))
+    return written
+
+
+def _regisseur_shared_charts(site: _Site) -> dict[str, Chart]:
+    loc, data = site.loc, site.data
+    programme_period = _sorted(data.programme_period, "period")
+    return {
+        "hires": _chart(
+            "chart-hires-period",
+            loc.t("chart_hires_per_period"),
+            figures.hires_per_period(programme_period, loc),
+        ),
+        "targets": _chart(
+            "chart-targets",
+            loc.t("chart_targets"),
+            figures.targets(_targets_in_order(data.target_progress), site.names, loc),
+            wide=True,
+        ),
+        "joint_pot": _chart(
+            "chart-joint-pot",
+            loc.t("chart_joint_pot"),
+            figures.joint_pot(_sorted(data.joint_pot, "period"), loc),
+        ),
+    }
+
+
+def _regisseur_page(
+    site: _Site, period: str | None, root: str, period_href: str, shared: dict[str, Chart] | None = None
+) -> str:
+    loc, data = site.loc, site.data
+    shared = shared or {}
+    options = [Link(f"{period_href}{p}.html", p, p == period) for p in reversed(site.periods)]
+    if period is None:
+        return site.render(
+            "regisseur.html.j2",
+            root=root,
+            period=None,
+            period_options=[],
+            tiles=[],
+            charts=[],
+            sections=[],
+            partner_links=[],
+        )
+    period_partners = _sorted(_where(data.partner_period, period=period), "partner")
+    filled = _where(data.vacancies, period=period, status="filled")
+    programme_row = _row(data.programme_period, period=period) or {}
+    charts = [
+        shared["hires"],
+        _chart(
+            "chart-hires-partner",
+            loc.t("chart_hires_per_partner"),
+            figures.hires_per_partner(period_partners, site.names, loc),
+        ),
+        shared["targets"],
+        _chart(
+            "chart-sankey",
+            loc.t("chart_sankey"),
+            figures.channel_sankey(filled, site.names, site.fields, loc),
+            wide=True,
+        ),
+        _chart(
+            "chart-waterfall",
+            loc.t("chart_waterfall"),
+            figures.roi_waterfall(programme_row, loc),
+            note=loc.t("waterfall_note"),
+        ),
+        _chart(
+            "chart-waterfall-cum",
+            loc.t("chart_waterfall_cum"),
+            figures.roi_waterfall(programme_row, loc, "_cum"),
+        ),
+        _chart(
+            "chart-cordon",
+            loc.t("chart_cordon"),
+            figures.cordon_heatmap(_where(data.cordon, period=period), "partner", site.names, loc),
+            wide=True,
+        ),
+        _chart(
+            "chart-fair-share",
+            loc.t("chart_fair_share"),
+            figures.fair_share_scatter(
+                _where(data.fair_share, as_of_period=period), "partner", site.names, loc
+            ),
+            note=loc.t("settlement_note"),
+        ),
+        shared["joint_pot"],
+    ]
+    sections = [
+        (loc.t("section_settlement"), _settlement_table(site, period)),
+        (loc.t("section_targets"), _targets_table(site, data.target_progress)),
+        (loc.t("section_files"), _files_table(site, _where(data.submissions, period=period))),
+        (
+            loc.t("section_rejections"),
+            _rejections_table(site, _where(data.rejections, period=period), f"{root}data/rejections.csv"),
+        ),
+        (loc.t("section_warnings"), _warnings_table(site, _where(data.warnings, period=period))),
+    ]
+    partner_links = [Link(f"{root}partners/{p['id']}/index.html", p["name"]) for p in site.partners]
+    return site.render(
+        "regisseur.html.j2",
+        root=root,
+        period=period,
+        period_options=options,
+        tiles=_programme_tiles(site, period),
+        charts=charts,
+        sections=sections,
+        partner_links=partner_links,
+    )
+
+
+def _targets_in_order(frame: pl.DataFrame) -> pl.DataFrame:
+    """Programme targets first, then each partner's, each by indicator and period."""
+    if not {"scope", "indicator", "period"} <= set(frame.columns) or frame.height == 0:
+        return frame
+    return frame.sort(pl.col("scope") != "programme", "scope", "indicator", "period", maintain_order=True)
+
+
+def _previous(site: _Site, period: str) -> str | None:
+    index = site.periods.index(period) if period in site.periods else -1
+    return site.periods[index - 1] if index > 0 else None
+
+
+def _figure_tiles(
+    site: _Site,
+    current: Mapping | None,
+    previous: Mapping | None,
+    integrity: Mapping | None,
+    previous_integrity: Mapping | None,
+    has_previous: bool,
+) -> list[Tile]:
+    loc = site.loc
+    current = current or {}
+    previous = previous or {}
+    no_change = loc.t("no_previous_period")
+
+    def money_tile(key: str) -> Tile:
+        change = _difference(current.get(key), previous.get(key)) if has_previous else None
+        return Tile(
+            loc.t(key),
+            loc.money(current.get(key), decimals=0),
+            loc.money(current.get(f"{key}_cum"), decimals=0),
+            loc.money(change, decimals=0, signed=True) if has_previous else no_change,
+            _trend(change),
+        )
+
+    def count_tile(key: str, higher_is_better: bool | None = True) -> Tile:
+        change = _difference(current.get(key), previous.get(key)) if has_previous else None
+        return Tile(
+            loc.t(key),
+            loc.number(current.get(key)),
+            loc.number(current.get(f"{key}_cum")),
+            loc.number(change, signed=True) if has_previous else no_change,
+            _trend(change, higher_is_better),
+        )
+
+    def ratio_tile(label: str, value: object, cumulative: object, before: object, detail: str = "") -> Tile:
+        change = _difference(value, before) if has_previous else None
+        if not has_previous:
+            shown_change = no_change
+        elif change is None:
+            shown_change = loc.number(None)
+        else:
+            shown_change = f"{loc.number(change * 100, signed=True)} {loc.t('percentage_points')}"
+        return Tile(label, loc.percent(value), loc.percent(cumulative), shown_change, _trend(change), detail)
+
+    integrity = integrity or {}
+    previous_integrity = previous_integrity or {}
+    detail = ""
+    if integrity.get("total") is not None:
+        detail = loc.t(
+            "kept_of_total", kept=loc.number(integrity.get("kept")), total=loc.number(integrity.get("total"))
+        )
+    return [
+        money_tile("net_benefit"),
+        ratio_tile(loc.t("roi"), current.get("roi"), current.get("roi_cum"), previous.get("roi")),
+        count_tile("driving_hires"),
+        count_tile("hunting_hires", higher_is_better=None),
+        money_tile("contribution"),
+        money_tile("cost_savings"),
+        money_tile("time_savings"),
+        ratio_tile(
+            loc.t("cordon_integrity"),
+            integrity.get("integrity"),
+            integrity.get("integrity_cum"),
+            previous_integrity.get("integrity"),
+            detail,
+        ),
+    ]
+
+
+def _programme_tiles(site: _Site, period: str) -> list[Tile]:
+    data = site.data
+    before = _previous(site, period)
+    return _figure_tiles(
+        site,
+        _row(data.programme_period, period=period),
+        _row(data.programme_period, period=before) if before else None,
+        _row(data.cordon_integrity, scope="programme", period=period),
+        _row(data.cordon_integrity, scope="programme", period=before) if before else None,
+        before is not None,
+    )
+
+
+def _settlement_table(site: _Site, period: str) -> Table:
+    loc = site.loc
+    rows = _where(site.data.fair_share, as_of_period=period)
+    body, total_settlement, total_contribution, total_benefit = [], Decimal(0), Decimal(0), Decimal(0)
+    for row in sorted(rows.iter_rows(named=True), key=lambda r: site.name(r["partner"])):
+        settlement = row.get("settlement")
+        total_settlement += Decimal(str(settlement or 0))
+        total_contribution += Decimal(str(row.get("contribution_cum") or 0))
+        total_benefit += Decimal(str(row.get("benefit_cum") or 0))
+        body.append(
+            [
+                site.name(row["partner"]),
+                loc.money(row.get("contribution_cum"), decimals=0),
+                loc.money(row.get("benefit_cum"), decimals=0),
+                loc.percent(row.get("contribution_share"), 1),
+                loc.percent(row.get("benefit_share"), 1),
+                loc.percent(row.get("share_gap"), 1, signed=True),
+                loc.money(settlement, signed=True),
+            ]
+        )
+    headers = [
+        loc.t(k)
+        for k in (
+            "partner",
+            "contribution_cum",
+            "benefit_cum",
+            "contribution_share",
+            "benefit_share",
+            "share_gap",
+            "settlement",
+        )
+    ]
+    footer = None
+    if body:
+        footer = [
+            loc.t("total"),
+            loc.money(total_contribution, decimals=0),
+            loc.money(total_benefit, decimals=0),
+            "",
+            "",
+            "",
+            loc.money(total_settlement, signed=True),
+        ]
+    return Table(headers, body, frozenset(range(1, 7)), footer=footer)
+
+
+def _targets_table(site: _Site, frame: pl.DataFrame) -> Table:
+    loc = site.loc
+    body = []
+    for row in _targets_in_order(frame).iter_rows(named=True):
+        indicator = row.get("indicator", "")
+        try:
+            indicator_label = loc.t(indicator)
+        except KeyError:
+            indicator_label = indicator
+        body.append(
+            [
+                site.scope_name(row.get("scope")),
+                indicator_label + (" ↓" if row.get("lower_is_better") else ""),
+                str(row.get("period", "")),
+                format_indicator(loc, indicator, row.get("expected")),
+                format_indicator(loc, indicator, row.get("actual")),
+                loc.percent(row.get("ratio")),
+                Badge(status_label(loc, row.get("status")), str(row.get("status", ""))),
+            ]
+        )
+    headers = [loc.t(k) for k in ("scope", "indicator", "period", "expected", "actual", "ratio", "status")]
+    return Table(headers, body, frozenset({3, 4, 5}))
+
+
+def _files_table(site: _Site, frame: pl.DataFrame) -> Table:
+    loc = site.loc
+    body = [
+        [
+            site.name(row.get("partner")),
+            str(row.get("kind") or ""),
+            str(row.get("path") or ""),
+            loc.number(row.get("rows")),
+            loc.number(row.get("accepted")),
+            loc.number(row.get("rejected")),
+            str(row.get("superseded_by") or ""),
+        ]
+        for row in _sorted(frame, "partner", "kind", "path").iter_rows(named=True)
+    ]
+    headers = [loc.t(k) for k in ("partner", "kind", "file", "rows", "accepted", "rejected", "superseded_by")]
+    return Table(headers, body, frozenset({3, 4, 5}))
+
+
+def _rejections_table(site: _Site, frame: pl.DataFrame, download: str, with_partner: bool = True) -> Table:
+    loc = site.loc
+    shown, note = _capped(_sorted(frame, "path", "row_number", "column"), MAX_ISSUE_ROWS, loc, download)
+    body = []
+    for row in shown.iter_rows(named=True):
+        column = row.get("column") or ""
+        source = row.get("source_column")
+        if source and source != column:
+            column = f"{column} ({source})"
+        cells = [
+            str(row.get("path") or ""),
+            loc.number(row.get("row_number")),
+            column,
+            _truncate(row.get("value")),
+            str(row.get("rule") or ""),
+            _truncate(row.get("message"), 400),
+        ]
+        body.append(([site.name(row.get("partner"))] if with_partner else []) + cells)
+    keys = ("file", "row", "column", "value", "rule", "message")
+    headers = ([loc.t("partner")] if with_partner else []) + [loc.t(k) for k in keys]
+    return Table(headers, body, frozenset({2 if with_partner else 1}), note)
+
+
+def _warnings_table(site: _Site, frame: pl.DataFrame) -> Table:
+    loc = site.loc
+    body = [
+        [
+            site.scope_name(row.get("scope")),
+            str(row.get("period") or ""),
+            str(row.get("figure") or ""),
+            str(row.get("rule") or ""),
+            str(row.get("message") or ""),
+        ]
+        for row in _sorted(frame, "scope", "period", "figure").iter_rows(named=True)
+    ]
+    headers = [loc.t(k) for k in ("scope", "period", "figure", "rule", "message")]
+    return Table(headers, body)
+
+
+# ---------------------------------------------------------------- partner
+
+
+def _render_partner(site: _Site, partner: str, site_dir: Path) -> list[Path]:
+    folder = site_dir / "partners" / partner
+    written = _write_partner_downloads(site, partner, folder / "data")
+    written.append(_write(folder / "index.html", _partner_page(site, partner)))
+    return written
+
+
+def _partner_rows(site: _Site, table: str, partner: str) -> pl.DataFrame:
+    attribute, column = PARTNER_TABLES[table]
+    frame: pl.DataFrame = getattr(site.data, attribute)
+    if column not in frame.columns:
+        return pl.DataFrame()
+    return frame.filter(pl.col(column) == partner)
+
+
+def _write_partner_downloads(site: _Site, partner: str, folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in PARTNER_DOWNLOADS:
+        rows = _partner_rows(site, table, partner)
+        written.append(safe_csv(rows, folder / f"{table}.csv"))
+        parquet = folder / f"{table}.parquet"
+        rows.write_parquet(parquet, statistics=False)
+        written.append(parquet)
+    return written
+
+
+def _partner_page(site: _Site, partner: str) -> str:
+    loc, data = site.loc, site.data
+    root = "../../"
+    show_programme = site.programme_visible_to_partners
+    own = _sorted(_partner_rows(site, "partner_period", partner), "period")
+    own_cordon = _partner_rows(site, "cordon", partner)
+    own_fair = _sorted(_partner_rows(site, "fair_share", partner), "as_of_period")
+    own_integrity = _partner_rows(site, "cordon_integrity", partner)
+    latest = site.latest
+    before = _previous(site, latest) if latest else None
+    current = _row(own, period=latest) if latest else None
+    tiles = (
+        _figure_tiles(
+            site,
+            current,
+            _row(own, period=before) if before else None,
+            _row(own_integrity, period=latest) if latest else None,
+            _row(own_integrity, period=before) if before else None,
+            before is not None,
+        )
+        if latest
+        else []
+    )
+    programme_rows = _sorted(data.programme_period, "period") if show_programme else pl.DataFrame()
+    charts = [
+        _chart("chart-own-hires", loc.t("chart_hires_per_period"), figures.hires_per_period(own, loc)),
+        _chart(
+            "chart-own-waterfall",
+            loc.t("chart_waterfall"),
+            figures.roi_waterfall(current, loc),
+            note=loc.t("waterfall_note"),
+        ),
+        _chart(
+            "chart-own-waterfall-cum",
+            loc.t("chart_waterfall_cum"),
+            figures.roi_waterfall(current, loc, "_cum"),
+        ),
+        _chart("chart-own-value", loc.t("chart_value"), figures.value_over_time(own, loc)),
+        _chart(
+            "chart-own-cost",
+            loc.t("chart_cost_per_hire"),
+            figures.cost_per_hire(own, programme_rows if show_programme else None, loc),
+        ),
+        _chart(
+            "chart-own-cordon",
+            loc.t("chart_cordon_own"),
+            figures.cordon_heatmap(own_cordon, "period", {}, loc),
+        ),
+        _chart(
+            "chart-own-fair-share",
+            loc.t("chart_fair_share_own"),
+            figures.fair_share_scatter(own_fair, "as_of_period", {}, loc, connect=True),
+            note=loc.t("settlement_note"),
+        ),
+    ]
+    target_scopes = [partner, "programme"] if show_programme else [partner]
+    own_targets = (
+        data.target_progress.filter(pl.col("scope").is_in(target_scopes))
+        if "scope" in data.target_progress.columns
+        else pl.DataFrame()
+    )
+    own_vacancies = _partner_rows(site, "vacancies", partner)
+    if own_vacancies.height and {"period", "vacancy_id"} <= set(own_vacancies.columns):
+        own_vacancies = own_vacancies.sort("period", "vacancy_id", descending=[True, False])
+    vacancies, vacancy_note = _capped(own_vacancies, MAX_VACANCY_ROWS, loc, "data/vacancies.csv")
+    programme_current = _row(data.programme_period, period=latest) if (show_programme and latest) else None
+    sections = [
+        (
+            loc.t("section_cordon_own"),
+            _cordon_table(site, _where(own_cordon, period=latest) if latest else own_cordon),
+        ),
+        (loc.t("section_fair_share_own"), _own_fair_share_table(site, own_fair)),
+        (loc.t("section_targets"), _targets_table(site, own_targets)),
+    ]
+    if show_programme:
+        sections.append((loc.t("section_programme_totals"), _programme_table(site)))
+    sections += [
+        (loc.t("section_vacancies"), _vacancies_table(site, vacancies, vacancy_note)),
+        (
+            loc.t("section_rejections_own"),
+            _rejections_table(site, _partner_rows(site, "rejections", partner), "data/rejections.csv", False),
+        ),
+        (loc.t("section_warnings_own"), _warnings_table(site, _partner_rows(site, "warnings", partner))),
+    ]
+    downloads = [
+        (loc.t(f"download_{table}"), f"data/{table}.csv", f"data/{table}.parquet")
+        for table in PARTNER_DOWNLOADS
+    ]
+    return site.render(
+        "partner.html.j2",
+        root=root,
+        partner_name=site.name(partner),
+        period=latest,
+        tiles=tiles,
+        formulas=_formula_table(
+            site, current, _row(own_integrity, period=latest) if latest else None, programme_current
+        ),
+        charts=charts,
+        sections=sections,
+        downloads=downloads,
+        programme_hidden=None if show_programme else loc.t("programme_hidden", n=site.min_group_size),
+    )
+
+
+FIGURE_KINDS = {
+    "driving_hires": "count",
+    "hunting_hires": "count",
+    "days_saved": "count",
+    "roi": "ratio",
+    "cordon_integrity": "ratio",
+}
+
+
+def _worked_examples(loc: Locale, row: Mapping, integrity: Mapping, valuation: Mapping) -> dict[str, str]:
+    """Each figure's formula with the partner's own numbers of the period filled in."""
+
+    def money(key: str) -> str:
+        return loc.money(row.get(key))
+
+    def equation(operator: str, parts: list[str], result: str) -> str:
+        return f" {operator} ".join(parts) + f" = {result}"
+
+    hours_value = None
+    if row.get("contribution") is not None and row.get("contribution_money") is not None:
+        hours_value = Decimal(str(row["contribution"])) - Decimal(str(row["contribution_money"]))
+    hires = loc.number(row.get("driving_hires"))
+    days = loc.number(row.get("days_saved"))
+    if "vacancy_day_cost" in valuation:
+        time_savings = equation("×", [days, loc.money(valuation["vacancy_day_cost"])], money("time_savings"))
+    else:
+        time_savings = money("time_savings")
+    if {"deadweight", "attribution"} <= valuation.keys():
+        keep = [f"(1 − {loc.percent(valuation[key])})" for key in ("deadweight", "attribution")]
+        benefit = equation("×", [money("gross_benefit"), *keep], money("benefit"))
+    else:
+        benefit = f"{money('gross_benefit')} → {money('benefit')}"
+    worked = {
+        "contribution": equation(
+            "+", [money("contribution_money"), loc.money(hours_value)], money("contribution")
+        ),
+        "driving_hires": hires,
+        "hunting_hires": loc.number(row.get("hunting_hires")),
+        "own_driving_cost": money("own_driving_cost"),
+        "counterfactual_cost": equation(
+            "×", [hires, money("baseline_cost_per_hire")], money("counterfactual_cost")
+        ),
+        "cost_savings": equation(
+            "−", [money("counterfactual_cost"), money("own_driving_cost")], money("cost_savings")
+        ),
+        "days_saved": days,
+        "time_savings": time_savings,
+        "gross_benefit": equation(
+            "+", [money("cost_savings"), money("time_savings")], money("gross_benefit")
+        ),
+        "benefit": benefit,
+        "net_benefit": equation("−", [money("benefit"), money("contribution")], money("net_benefit")),
+        "roi": equation("÷", [money("net_benefit"), money("contribution")], loc.percent(row.get("roi"), 1)),
+        "cordon_integrity": equation(
+            "÷",
+            [loc.number(integrity.get("kept")), loc.number(integrity.get("total"))],
+            loc.percent(integrity.get("integrity")),
+        ),
+    }
+    # a currency symbol stays on the same line as its amount
+    return {key: text.replace(f"{loc.symbol} ", f"{loc.symbol}\u00a0") for key, text in worked.items()}
+
+
+def _formula_table(
+    site: _Site, row: Mapping | None, integrity: Mapping | None, programme: Mapping | None
+) -> Table:
+    loc = site.loc
+    row, integrity = row or {}, integrity or {}
+    body = []
+    for key, text in _worked_examples(loc, row, integrity, site.valuation).items():
+        kind = FIGURE_KINDS.get(key, "money")
+        if key == "cordon_integrity":
+            this, cumulative = integrity.get("integrity"), integrity.get("integrity_cum")
+        else:
+            this, cumulative = row.get(key), row.get(f"{key}_cum")
+        shown = [_display(loc, kind, this), _display(loc, kind, cumulative)]
+        if programme is not None:
+            # programme integrity is in the programme table; here it would sit beside a partner's count
+            shown.append("" if key == "cordon_integrity" else _display(loc, kind, programme.get(key)))
+        body.append([loc.t(key), *shown, loc.t(f"formula_{key}"), text])
+    headers = [loc.t("figure"), loc.t("this_period"), loc.t("cumulative")]
+    if programme is not None:
+        headers.append(f"{loc.t('programme')} ({loc.t('this_period')})")
+    headers += [loc.t("formula"), loc.t("with_your_numbers")]
+    numeric = frozenset(range(1, 4 if programme is not None else 3))
+    return Table(headers, body, numeric, loc.t("formulas_note"))
+
+
+def _display(loc: Locale, kind: str, value: object) -> str:
+    if kind == "count":
+        return loc.number(value)
+    if kind == "ratio":
+        return loc.percent(value, 1)
+    return loc.money(value, decimals=0)
+
+
+def _quantity(loc: Locale, value: object) -> str:
+    """Hours with as many decimals as they have (up to two): 7,5 and 12, not 12,00."""
+    if value is None:
+        return loc.number(None)
+    number = Decimal(str(value)).quantize(Decimal("0.01")).normalize()
+    return loc.number(number, max(0, -number.as_tuple().exponent))
+
+
+def _cordon_table(site: _Site, frame: pl.DataFrame) -> Table:
+    loc = site.loc
+    body = [
+        [
+            str(row.get("period") or ""),
+            commitment_label(loc, row["commitment"]),
+            format_commitment(loc, row["commitment"], row.get("committed")),
+            format_commitment(loc, row["commitment"], row.get("delivered")),
+            format_commitment(loc, row["commitment"], row.get("gap")),
+            Badge(status_label(loc, row.get("status")), str(row.get("status") or "")),
+        ]
+        for row in sorted(
+            frame.iter_rows(named=True),
+            key=lambda r: (r.get("period") or "", commitment_order(r["commitment"])),
+        )
+    ]
+    headers = [loc.t(k) for k in ("period", "commitment", "committed", "delivered", "gap", "status")]
+    return Table(headers, body, frozenset({2, 3, 4}), nowrap=frozenset({0}))
+
+
+def _own_fair_share_table(site: _Site, frame: pl.DataFrame) -> Table:
+    loc = site.loc
+    body = [
+        [
+            str(row.get("as_of_period") or ""),
+            loc.money(row.get("contribution_cum"), decimals=0),
+            loc.money(row.get("benefit_cum"), decimals=0),
+            loc.percent(row.get("contribution_share"), 1),
+            loc.percent(row.get("benefit_share"), 1),
+            loc.percent(row.get("share_gap"), 1, signed=True),
+            loc.money(row.get("settlement"), signed=True),
+        ]
+        for row in frame.iter_rows(named=True)
+    ]
+    headers = [
+        loc.t(k)
+        for k in (
+            "as_of",
+            "contribution_cum",
+            "benefit_cum",
+            "contribution_share",
+            "benefit_share",
+            "share_gap",
+            "settlement",
+        )
+    ]
+    return Table(headers, body, frozenset(range(1, 7)), loc.t("settlement_note"))
+
+
+def _programme_table(site: _Site) -> Table:
+    loc, data = site.loc, site.data
+    integrity = {
+        r["period"]: r.get("integrity")
+        for r in _where(data.cordon_integrity, scope="programme").iter_rows(named=True)
+    }
+    body = [
+        [
+            str(row["period"]),
+            loc.number(row.get("driving_hires")),
+            loc.number(row.get("hunting_hires")),
+            loc.money(row.get("contribution"), decimals=0),
+            loc.money(row.get("benefit"), decimals=0),
+            loc.money(row.get("net_benefit"), decimals=0),
+            loc.money(row.get("net_benefit_cum"), decimals=0),
+            loc.percent(row.get("roi")),
+            loc.percent(integrity.get(row["period"])),
+        ]
+        for row in _sorted(data.programme_period, "period").iter_rows(named=True)
+    ]
+    headers = [
+        loc.t(k)
+        for k in (
+            "period",
+            "driving_hires",
+            "hunting_hires",
+            "contribution",
+            "benefit",
+            "net_benefit",
+            "net_benefit_cum",
+            "roi",
+            "cordon_integrity",
+        )
+    ]
+    return Table(headers, body, frozenset(range(1, 9)))
+
+
+def _vacancies_table(site: _Site, frame: pl.DataFrame, note: str) -> Table:
+    loc = site.loc
+    body = []
+    for row in frame.iter_rows(named=True):
+        status = row.get("status") or ""
+        body.append(
+            [
+                str(row.get("vacancy_id") or ""),
+                str(row.get("period") or ""),
+                str(row.get("role") or ""),
+                str(row.get("channel") or ""),
+                loc.t(row["field"])
+                if row.get("field") in ("driving", "hunting")
+                else str(row.get("field") or ""),
+                loc.date(row.get("opened_on")),
+                loc.date(row.get("filled_on")) if row.get("filled_on") else "",
+                loc.number(row.get("days_to_fill")) if row.get("days_to_fill") is not None else "",
+                loc.money(row.get("cost")),
+                _quantity(loc, row.get("hours")),
+                Badge(loc.t(f"vacancy_status_{status}") if status in ("filled", "open") else status, status),
+            ]
+        )
+    headers = [
+        loc.t(k)
+        for k in (
+            "vacancy_id",
+            "period",
+            "role",
+            "channel",
+            "field",
+            "opened_on",
+            "filled_on",
+            "days_to_fill",
+            "cost",
+            "hours",
+            "status",
+        )
+    ]
+    return Table(headers, body, frozenset({7, 8, 9}), note, nowrap=frozenset({0, 1, 5, 6}))
+
+
+# ---------------------------------------------------------------- funders
+
+
+def _funders_page(site: _Site) -> str:
+    loc, data = site.loc, site.data
+    programme_period = _sorted(data.programme_period, "period")
+    charts = [
+        _chart("chart-value", loc.t("chart_value"), figures.value_over_time(programme_period, loc)),
+        _chart(
+            "chart-hires-period",
+            loc.t("chart_hires_per_period"),
+            figures.hires_per_period(programme_period, loc),
+        ),
+        _chart(
+            "chart-targets",
+            loc.t("chart_targets"),
+            figures.targets(_targets_in_order(data.target_progress), site.names, loc),
+            wide=True,
+        ),
+        _chart(
+            "chart-joint-pot",
+            loc.t("chart_joint_pot"),
+            figures.joint_pot(_sorted(data.joint_pot, "period"), loc),
+        ),
+    ]
+    sections = [
+        (loc.t("section_outcomes"), _programme_table(site)),
+        (loc.t("section_targets"), _targets_table(site, data.target_progress)),
+    ]
+    audit = [
+        (loc.t("section_manifest"), _manifest_table(site)),
+        (loc.t("section_validation"), _validation_table(site)),
+    ]
+    tables = [(name, f"../data/{name}.csv", f"../data/{name}.parquet") for name in SITE_TABLES]
+    return site.render(
+        "funders.html.j2",
+        root="../",
+        period=site.latest,
+        charts=charts,
+        sections=sections,
+        methodology=render_markdown(data.methodology_md),
+        audit=audit,
+        tables=tables,
+    )
+
+
+def _manifest_table(site: _Site) -> Table:
+    loc = site.loc
+    body = [
+        [
+            str(row.get("partner") or ""),
+            str(row.get("period") or ""),
+            str(row.get("path") or ""),
+            str(row.get("sha256") or ""),
+            loc.number(row.get("rows")),
+            loc.number(row.get("accepted")),
+            loc.number(row.get("rejected")),
+            str(row.get("superseded_by") or ""),
+        ]
+        for row in _sorted(site.data.submissions, "period", "path").iter_rows(named=True)
+    ]
+    headers = [
+        loc.t(k)
+        for k in ("partner", "period", "file", "sha256", "rows", "accepted", "rejected", "superseded_by")
+    ]
+    return Table(headers, body, frozenset({4, 5, 6}), nowrap=frozenset({1}), code=frozenset({3}))
+
+
+def _validation_table(site: _Site) -> Table:
+    loc = site.loc
+    body = []
+    for row in _sorted(site.data.validation_results, "period", "kind", "expectation", "column").iter_rows(
+        named=True
+    ):
+        success = row.get("success")
+        body.append(
+            [
+                str(row.get("kind") or ""),
+                str(row.get("period") or ""),
+                str(row.get("expectation") or ""),
+                str(row.get("column") or ""),
+                Badge(loc.t("yes") if success else loc.t("no"), "met" if success else "behind"),
+                loc.number(row.get("unexpected_count")),
+            ]
+        )
+    headers = [loc.t(k) for k in ("kind", "period", "expectation", "column", "success", "unexpected_count")]
+    return Table(headers, body, frozenset({5}))
