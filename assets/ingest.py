@@ -50,6 +50,7 @@ class InboxFile:
     sha256: str
     archive_path: str
     size_bytes: int
+    received_at: datetime | None = None  # when the file landed in the inbox (its mtime, UTC)
     kind: str | None = None
     partner: str | None = None
     problems: list[Problem] = field(default_factory=list)
@@ -118,6 +119,7 @@ def collect_inbox(
                     sha256=hashlib.sha256(link.encode()).hexdigest(),
                     archive_path="",
                     size_bytes=0,
+                    received_at=datetime.fromtimestamp(path.lstat().st_mtime, UTC).replace(tzinfo=None),
                     problems=[
                         _file_problem(
                             "symlink_outside_inbox",
@@ -136,6 +138,7 @@ def collect_inbox(
             sha256=sha256,
             archive_path=archived.relative_to(archive_dir.parent).as_posix(),
             size_bytes=path.stat().st_size,
+            received_at=datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None),
         )
         _classify(item, programme, period)
         files.append(item)
@@ -321,11 +324,10 @@ def write_period(
     accepted: dict[str, pl.DataFrame],
     rejections: pl.DataFrame,
     validation: list[dict],
-    received_at: datetime,
 ) -> None:
     """Replace the period's rows and rejections, and update its submission history, atomically."""
     ensure_schema(con)
-    submissions = _submissions_frame(files, rejections, period, received_at)
+    submissions = _submissions_frame(files, rejections, period)
     con.execute("BEGIN TRANSACTION")
     try:
         for kind, table in ROW_TABLES.items():
@@ -384,7 +386,7 @@ def _validation_frame(validation: list[dict]) -> pl.DataFrame:
 
 
 def _submissions_frame(
-    files: list[InboxFile], rejections: pl.DataFrame, period: str, received_at: datetime
+    files: list[InboxFile], rejections: pl.DataFrame, period: str
 ) -> pl.DataFrame:
     rejected_rows = (
         rejections.filter(pl.col("row_number").is_not_null())
@@ -409,7 +411,7 @@ def _submissions_frame(
                 "rows": rows,
                 "accepted": rows - bad,
                 "rejected": bad,
-                "received_at": received_at,
+                "received_at": item.received_at,
             }
         )
     return pl.DataFrame(
@@ -435,7 +437,7 @@ def _record_submissions(
 ) -> None:
     """Upsert this run's files; earlier files of the same partner, period and kind are superseded.
 
-    A file keeps the received_at of the first run that saw it. A file that is no longer in the
+    A file keeps the received_at of the first run that recorded it. A file that is no longer in the
     inbox (and was not replaced by a file of the same kind) is marked `withdrawn`.
     """
     con.register("seen", submissions)
@@ -472,7 +474,6 @@ def ingest_period(
     programme_dir: Path,
     archive_dir: Path,
     period: str,
-    received_at: datetime | None = None,
 ) -> PeriodIngest:
     """Archive, read, validate and record every file of one period; the pure core of the asset."""
     files = collect_inbox(programme, programme_dir, archive_dir, period)
@@ -484,7 +485,6 @@ def ingest_period(
         accepted,
         rejections,
         validation,
-        received_at or datetime.now(UTC).replace(tzinfo=None),
     )
     return PeriodIngest(period=period, files=files, rejections=rejections, validation=validation)
 

@@ -42,6 +42,21 @@ PUBLISHED_TABLES: dict[str, tuple[str, list[str]]] = {
     "warnings": ("marts.warnings", ["scope", "period", "figure", "rule"]),
     "validation_results": ("raw.validation_results", ["period", "kind", "expectation", "column"]),
 }
+# the key of each published table; None: every column (rows are compared whole)
+TABLE_KEYS: dict[str, list[str] | None] = {
+    "submissions": ["sha256", "path"],
+    "rejections": ["sha256", "path", "row_number", "column", "rule"],
+    "vacancies": ["partner", "vacancy_id"],
+    "partner_period": ["partner", "period"],
+    "programme_period": ["period"],
+    "target_progress": ["scope", "indicator", "period"],
+    "cordon": ["partner", "period", "commitment"],
+    "cordon_integrity": ["scope", "period"],
+    "fair_share": ["partner", "as_of_period"],
+    "joint_pot": ["period"],
+    "warnings": None,
+    "validation_results": None,
+}
 VERSIONED_PACKAGES = ("dagster", "duckdb", "polars", "great-expectations", "plotly", "drijfjacht")
 
 
@@ -105,6 +120,7 @@ def site_data(
             "partners": [p.model_dump() for p in programme.partners],
             "min_group_size": programme.privacy.min_group_size,
             "fields": {"driving": programme.fields.driving, "hunting": programme.fields.hunting},
+            "valuation": programme.valuation.model_dump(),
         },
         periods=periods,
         partner_period=tables["partner_period"],
@@ -145,7 +161,8 @@ def build_manifest(
     run: dict,
 ) -> dict:
     inputs = con.sql(
-        "SELECT path, sha256, partner, period, kind, rows, accepted, rejected, superseded_by "
+        "SELECT path, sha256, archive_path, partner, period, kind, rows, accepted, rejected, "
+        "superseded_by "
         "FROM raw.submissions ORDER BY period, path, received_at, sha256"
     ).pl()
     outputs = {

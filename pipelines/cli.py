@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from domain.periods import is_quarter
@@ -55,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--programme", type=Path, required=True)
     check.add_argument("--period", help="the period the file is for (default: its folder name)")
     check.set_defaults(command=_check)
+
+    verify = commands.add_parser(
+        "verify", help="recompute a programme and compare it, figure by figure, with a site"
+    )
+    verify.add_argument("programme", type=Path, help="the programme folder (or a copy of it)")
+    verify.add_argument("--site", type=Path, required=True, help="the published site folder")
+    verify.set_defaults(command=_verify)
 
     ui = commands.add_parser("ui", help="open the Dagster UI on a programme")
     ui.add_argument("programme", type=Path)
@@ -100,7 +108,9 @@ def _dagster_home(out: Path) -> Path:
     return home
 
 
-def run_programme(programme_dir: Path, out: Path, period: str | None = None) -> int:
+def run_programme(
+    programme_dir: Path, out: Path, period: str | None = None, quiet: bool = False
+) -> int:
     """Run the whole pipeline through Dagster and report; the `run` command's body."""
     programme_dir = programme_dir.resolve()
     programme = _load_or_explain(programme_dir)
@@ -131,13 +141,13 @@ def run_programme(programme_dir: Path, out: Path, period: str | None = None) -> 
     output = OutputFolder(path=str(out.resolve()))
     try:
         with output.lock():
-            return _materialize(programme, programme_dir, output, periods)
+            return _materialize(programme, programme_dir, output, periods, quiet)
     except OutputBusy as busy:
         errors.print(f"[bold red]Not started:[/] {busy}")
         return EXIT_UNUSABLE
 
 
-def _materialize(programme, programme_dir: Path, output, periods: list[str]) -> int:
+def _materialize(programme, programme_dir: Path, output, periods: list[str], quiet: bool) -> int:
     import dagster as dg
 
     from pipelines.automation import register_periods
@@ -145,7 +155,8 @@ def _materialize(programme, programme_dir: Path, output, periods: list[str]) -> 
     from pipelines.resources import ProgrammeFolder
 
     out = output.folder
-    console.print(
+    say = (lambda *args: None) if quiet else console.print
+    say(
         f"[bold]drijfjacht[/] {programme.programme.name}: {len(periods)} period(s) "
         f"{periods[0]}..{periods[-1]} → {out}"
     )
@@ -178,7 +189,8 @@ def _materialize(programme, programme_dir: Path, output, periods: list[str]) -> 
         )
         errors.print(f"[bold red]The run failed[/] (run {result.run_id}): {_root_cause(failure)}")
         return EXIT_PROBLEMS
-    _report(out)
+    if not quiet:
+        _report(out)
     return EXIT_OK
 
 
@@ -214,8 +226,8 @@ def _report(out: Path) -> None:
         for column in ("file", "row", "column", "value", "rule", "message"):
             table.add_column(column, overflow="fold")
         for path, row, column, value, rule, message in rejections[:50]:
-            table.add_row(path, "" if row is None else str(row), column or "", value or "",
-                          rule, message)
+            table.add_row(*(escape(c) for c in (path, "" if row is None else str(row),
+                                                 column or "", value or "", rule, message)))
         console.print(table)
         if len(rejections) > 50:
             console.print(f"... and {len(rejections) - 50} more: see the rejections table.")
@@ -257,13 +269,37 @@ def _check(args: argparse.Namespace) -> int:
         table.add_column(column, overflow="fold")
     for problem in problems:
         table.add_row(
-            "file" if problem.row_number is None else str(problem.row_number),
-            problem.source_column or problem.column or "",
-            "" if problem.value is None else str(problem.value),
-            problem.rule,
-            problem.message,
+            *(
+                escape(cell)
+                for cell in (
+                    "file" if problem.row_number is None else str(problem.row_number),
+                    problem.source_column or problem.column or "",
+                    "" if problem.value is None else str(problem.value),
+                    problem.rule,
+                    problem.message,
+                )
+            )
         )
     console.print(table)
+    return EXIT_PROBLEMS
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from pipelines.verify import verify_site
+
+    console.print(f"Recomputing {args.programme} and comparing it with {args.site} ...")
+    findings = verify_site(args.programme.resolve(), args.site.resolve())
+    if not findings:
+        console.print("[bold green]Verified:[/] every figure and every hash matches.")
+        return EXIT_OK
+    table = Table(title=f"{len(findings)} difference(s)")
+    for column in ("kind", "where", "what"):
+        table.add_column(column, overflow="fold")
+    for finding in findings[:200]:
+        table.add_row(escape(finding.kind), escape(finding.where), escape(finding.detail))
+    console.print(table)
+    if len(findings) > 200:
+        console.print(f"... and {len(findings) - 200} more.")
     return EXIT_PROBLEMS
 
 
