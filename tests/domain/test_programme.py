@@ -66,3 +66,15 @@ def test_quarters() -> None:
     assert quarter_range("2025Q3", "2026Q2") == ["2025Q3", "2025Q4", "2026Q1", "2026Q2"]
     with pytest.raises(ValueError):
         Quarter.parse("2025Q5")
+
+
+def test_a_key_written_twice_is_a_problem_not_silently_the_last() -> None:
+    text = TINY.read_text().replace(
+        "privacy: {min_group_size: 3}", "privacy: {min_group_size: 3}\nprivacy: {min_group_size: 1}"
+    )
+    assert any("key 'privacy' appears twice" in problem for problem in problems_of(text))
+
+
+def test_partner_id_programme_is_reserved() -> None:
+    text = TINY.read_text().replace("{id: gamma,", "{id: programme,")
+    assert any("'programme' is reserved" in problem for problem in problems_of(text))
