@@ -222,15 +222,13 @@ def _report(out: Path) -> None:
         f"{len(rejections)} problem(s)."
     )
     if rejections:
-        table = Table(title="Rejected (file, row, column, value, rule)", show_lines=False)
-        for column in ("file", "row", "column", "value", "rule", "message"):
-            table.add_column(column, overflow="fold")
+        console.print("[bold]Rejected[/] (file, row, column = value: rule — message):")
         for path, row, column, value, rule, message in rejections[:50]:
-            table.add_row(*(escape(c) for c in (path, "" if row is None else str(row),
-                                                 column or "", value or "", rule, message)))
-        console.print(table)
+            place = f"{path}" + ("" if row is None else f" row {row}")
+            cell = "" if column is None else f", {column} = {'(empty)' if value is None else repr(value)}"
+            console.print(f"  {escape(place + cell)}: [red]{escape(rule)}[/] — {escape(message)}")
         if len(rejections) > 50:
-            console.print(f"... and {len(rejections) - 50} more: see the rejections table.")
+            console.print(f"  ... and {len(rejections) - 50} more: see the rejections table.")
     console.print(f"[bold green]Published:[/] {out / 'site' / 'index.html'}")
 
 
