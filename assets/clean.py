@@ -2,6 +2,8 @@
 current submissions, with every vacancy split into the driving or the hunting field."""
 
 
+from collections.abc import Sequence
+
 import dagster as dg
 import duckdb
 import polars as pl
@@ -9,6 +11,7 @@ import polars as pl
 from assets.faults import crash_point
 from assets.ingest import RAW_KEYS
 from assets.tables import ensure_schema, expose, sql, table_metadata
+from domain.approvals import Decision, load_decisions
 from domain.periods import Quarter, quarter_range
 from domain.programme import Programme
 
@@ -66,9 +69,81 @@ def build_reference_tables(con: duckdb.DuckDBPyConnection, programme: Programme)
     return periods
 
 
-def build_clean_tables(con: duckdb.DuckDBPyConnection, programme: Programme) -> None:
+DECISION_SCHEMA = {
+    "seq": pl.Int64,
+    "action": pl.String,
+    "period": pl.String,
+    "by": pl.String,
+    "at": pl.String,
+    "reason": pl.String,
+    "accepted_rejections": pl.Int64,
+    "files": pl.Int64,
+}
+
+
+def build_decision_tables(
+    con: duckdb.DuckDBPyConnection, decisions: Sequence[Decision], periods: list[str]
+) -> None:
+    """clean.decisions (the regisseur's log) and clean.period_status (final or provisional)."""
+    log = pl.DataFrame(
+        [
+            {
+                "seq": seq,
+                "action": d.action,
+                "period": d.period,
+                "by": d.by,
+                "at": d.at,
+                "reason": d.reason,
+                "accepted_rejections": d.accepted_rejections,
+                "files": len(d.files) if d.action == "approve" else None,
+            }
+            for seq, d in enumerate(decisions, start=1)
+        ],
+        schema=DECISION_SCHEMA,
+    )
+    last: dict[str, Decision] = {}
+    reopen_reason: dict[str, str | None] = {}
+    for decision in decisions:
+        last[decision.period] = decision
+        if decision.action == "reopen":
+            reopen_reason[decision.period] = decision.reason
+    status = pl.DataFrame(
+        [
+            {
+                "period": period,
+                "status": "final"
+                if period in last and last[period].action == "approve"
+                else "provisional",
+                "decided_by": last[period].by if period in last else None,
+                "decided_at": last[period].at if period in last else None,
+                "reason": reopen_reason.get(period),
+                "accepted_rejections": last[period].accepted_rejections
+                if period in last
+                else None,
+            }
+            for period in periods
+        ],
+        schema={
+            "period": pl.String,
+            "status": pl.String,
+            "decided_by": pl.String,
+            "decided_at": pl.String,
+            "reason": pl.String,
+            "accepted_rejections": pl.Int64,
+        },
+    )
+    for name, frame in (("decisions", log), ("period_status", status)):
+        con.register("incoming", frame)
+        con.execute(f"CREATE OR REPLACE TABLE clean.{name} AS SELECT * FROM incoming")
+        con.unregister("incoming")
+
+
+def build_clean_tables(
+    con: duckdb.DuckDBPyConnection, programme: Programme, decisions: Sequence[Decision] = ()
+) -> None:
     """Every clean table, in dependency order; the pure core of the clean assets."""
-    build_reference_tables(con, programme)
+    periods = build_reference_tables(con, programme)
+    build_decision_tables(con, decisions, periods)
     for name in ("clean_vacancies", "clean_contributions", "clean_ledger", "rejections_view"):
         con.execute(sql(name))
         crash_point("clean")
@@ -88,6 +163,9 @@ CLEAN_TABLES = {
     "contribution_submissions": "One row per partner and period with a current contributions "
     "file; from raw.submissions.",
     "ledger": "One row per accepted joint-pot spending row; from raw.ledger_rows.",
+    "decisions": "One row per decision of the regisseur (approve, reopen) in order; from "
+    "approvals.yaml.",
+    "period_status": "One row per period: final (approved) or provisional; from approvals.yaml.",
 }
 CLEAN_KEYS = {name: dg.AssetKey(["clean", name]) for name in CLEAN_TABLES}
 
@@ -110,8 +188,9 @@ CLEAN_KEYS = {name: dg.AssetKey(["clean", name]) for name in CLEAN_TABLES}
 def clean_tables(context: dg.AssetExecutionContext):
     """Rebuild the clean tables over every period from the raw tables."""
     programme = context.resources.programme.load()
+    decisions = load_decisions(context.resources.programme.folder)
     with context.resources.output.connect() as con:
-        build_clean_tables(con, programme)
+        build_clean_tables(con, programme, decisions)
         expose(con, "clean.vacancies")
         metadata = {name: table_metadata(con, f"clean.{name}") for name in CLEAN_TABLES}
     for name, key in CLEAN_KEYS.items():

@@ -20,6 +20,7 @@ import polars as pl
 from assets.checks.validation import run_suite
 from assets.faults import crash_point
 from assets.tables import ensure_schema, expose, table_metadata
+from domain.approvals import approved_files, load_decisions
 from domain.periods import PERIOD_PARTITIONS_NAME, Quarter
 from domain.programme import Programme
 from domain.readers import ParsedFile, Problem, parse_file_name, read_partner_file
@@ -38,6 +39,7 @@ ROW_COLUMNS = {
     "ledger": ["date", "activity", "cost", "channel"],
 }
 WITHDRAWN = "withdrawn"
+HELD_BACK = "held_back"
 HASH_CHUNK = 1 << 20
 
 
@@ -53,6 +55,7 @@ class InboxFile:
     received_at: datetime | None = None  # when the file landed in the inbox (its mtime, UTC)
     kind: str | None = None
     partner: str | None = None
+    held_back: bool = False  # the period is approved and this file is not the approved one
     problems: list[Problem] = field(default_factory=list)
     parsed: ParsedFile | None = None
 
@@ -97,9 +100,64 @@ def _file_problem(rule: str, message: str, value: str | None = None) -> Problem:
 
 
 def collect_inbox(
+    programme: Programme,
+    programme_dir: Path,
+    archive_dir: Path,
+    period: str,
+    approved: dict[str, str] | None = None,
+) -> list[InboxFile]:
+    """Hash and archive every file of `inbox/<period>/` and say what each one claims to be.
+
+    For an approved period (`approved`: path -> sha256 of the files in effect) every other file is
+    held back, and an approved file no longer in the inbox is taken from the archive.
+    """
+    files = _scan_inbox(programme, programme_dir, archive_dir, period)
+    if approved is not None:
+        files = _apply_approval(files, approved, archive_dir, programme, period)
+    _reject_duplicate_submissions(files)
+    return files
+
+
+def _apply_approval(
+    files: list[InboxFile],
+    approved: dict[str, str],
+    archive_dir: Path,
+    programme: Programme,
+    period: str,
+) -> list[InboxFile]:
+    present = {(item.relative_path, item.sha256) for item in files}
+    for item in files:
+        item.held_back = approved.get(item.relative_path) != item.sha256
+    for relative, sha256 in sorted(approved.items()):
+        if (relative, sha256) in present:
+            continue
+        archived = archive_dir / sha256[:2] / f"{sha256}{Path(relative).suffix.lower()}"
+        item = InboxFile(
+            path=archived,
+            relative_path=relative,
+            sha256=sha256,
+            archive_path=archived.relative_to(archive_dir.parent).as_posix(),
+            size_bytes=archived.stat().st_size if archived.is_file() else 0,
+            received_at=datetime.fromtimestamp(0, UTC).replace(tzinfo=None),
+        )
+        if not archived.is_file() or _sha256_of(archived) != sha256:
+            item.problems.append(
+                _file_problem(
+                    "archive_intact",
+                    f"{relative} was approved for {period} with sha256 {sha256[:12]}…, but the "
+                    "archived copy is missing or altered",
+                    sha256,
+                )
+            )
+        else:
+            _classify(item, programme, period, name=Path(relative).name)
+        files.append(item)
+    return files
+
+
+def _scan_inbox(
     programme: Programme, programme_dir: Path, archive_dir: Path, period: str
 ) -> list[InboxFile]:
-    """Hash and archive every file of `inbox/<period>/` and say what each one claims to be."""
     folder = programme_dir / "inbox" / period
     if not folder.is_dir():
         return []
@@ -142,12 +200,11 @@ def collect_inbox(
         )
         _classify(item, programme, period)
         files.append(item)
-    _reject_duplicate_submissions(files)
     return files
 
 
-def _classify(item: InboxFile, programme: Programme, period: str) -> None:
-    named = parse_file_name(item.path.name)
+def _classify(item: InboxFile, programme: Programme, period: str, name: str | None = None) -> None:
+    named = parse_file_name(name or item.path.name)
     if isinstance(named, Problem):
         item.problems.append(named)
         return
@@ -175,7 +232,7 @@ def _classify(item: InboxFile, programme: Programme, period: str) -> None:
 def _reject_duplicate_submissions(files: list[InboxFile]) -> None:
     claims: dict[tuple[str, str | None], list[InboxFile]] = defaultdict(list)
     for item in files:
-        if item.kind and not item.problems:
+        if item.kind and not item.problems and not item.held_back:
             claims[(item.kind, item.partner)].append(item)
     for (kind, partner), items in claims.items():
         if len(items) > 1:
@@ -201,7 +258,7 @@ def read_and_validate(
     """
     limits = programme.limits
     for item in files:
-        if item.problems or item.kind is None:
+        if item.problems or item.kind is None or item.held_back:
             continue
         item.parsed = read_partner_file(
             item.path, item.kind, max_rows=limits.max_rows_per_file, max_bytes=limits.max_file_bytes
@@ -412,6 +469,7 @@ def _submissions_frame(
                 "accepted": rows - bad,
                 "rejected": bad,
                 "received_at": item.received_at,
+                "superseded_by": HELD_BACK if item.held_back else None,
             }
         )
     return pl.DataFrame(
@@ -428,6 +486,7 @@ def _submissions_frame(
             "accepted": pl.Int32,
             "rejected": pl.Int32,
             "received_at": pl.Datetime("us"),
+            "superseded_by": pl.String,
         },
     )
 
@@ -444,11 +503,11 @@ def _record_submissions(
     con.execute(
         """
         INSERT INTO raw.submissions BY NAME
-        SELECT *, NULL AS superseded_by FROM seen
+        SELECT * FROM seen
         ON CONFLICT (sha256, path) DO UPDATE SET
             partner = excluded.partner, kind = excluded.kind, rows = excluded.rows,
             accepted = excluded.accepted, rejected = excluded.rejected,
-            archive_path = excluded.archive_path, superseded_by = NULL
+            archive_path = excluded.archive_path, superseded_by = excluded.superseded_by
         """
     )
     con.execute(
@@ -457,7 +516,7 @@ def _record_submissions(
         SET superseded_by = coalesce(
             (SELECT min(s.sha256) FROM seen AS s
              WHERE s.kind = old.kind AND s.partner IS NOT DISTINCT FROM old.partner
-               AND s.kind IS NOT NULL),
+               AND s.kind IS NOT NULL AND s.superseded_by IS NULL),
             ?)
         WHERE old.period = ?
           AND NOT EXISTS (SELECT 1 FROM seen AS s WHERE s.sha256 = old.sha256 AND s.path = old.path)
@@ -474,9 +533,10 @@ def ingest_period(
     programme_dir: Path,
     archive_dir: Path,
     period: str,
+    approved: dict[str, str] | None = None,
 ) -> PeriodIngest:
     """Archive, read, validate and record every file of one period; the pure core of the asset."""
-    files = collect_inbox(programme, programme_dir, archive_dir, period)
+    files = collect_inbox(programme, programme_dir, archive_dir, period, approved)
     accepted, rejections, validation = read_and_validate(files, programme, period)
     write_period(
         con,
@@ -553,12 +613,20 @@ def inbox_files(context: dg.AssetExecutionContext):
     programme_folder = context.resources.programme
     output = context.resources.output
     programme = programme_folder.load()
+    approvals = approved_files(load_decisions(programme_folder.folder))
     results: list[PeriodIngest] = []
     with output.connect() as con:
         for period in context.partition_keys:
             result = ingest_period(
-                con, programme, programme_folder.folder, output.archive_dir, period
+                con, programme, programme_folder.folder, output.archive_dir, period,
+                approvals.get(period),
             )
+            for item in result.files:
+                if item.held_back:
+                    context.log.warning(
+                        f"{item.relative_path} held back: {period} is approved; reopen the "
+                        "period to apply it"
+                    )
             results.append(result)
             crash_point("ingest")
             context.log.info(

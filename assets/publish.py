@@ -22,6 +22,7 @@ import polars as pl
 from assets.faults import crash_point
 from assets.tables import expose
 from dashboards.pages import SiteData, render_site, safe_csv
+from domain.approvals import APPROVALS_FILE
 from domain.programme import Programme, programme_sha256
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -41,6 +42,9 @@ PUBLISHED_TABLES: dict[str, tuple[str, list[str]]] = {
     "joint_pot": ("marts.joint_pot", ["period"]),
     "warnings": ("marts.warnings", ["scope", "period", "figure", "rule"]),
     "validation_results": ("raw.validation_results", ["period", "kind", "expectation", "column"]),
+    "period_status": ("clean.period_status", ["period"]),
+    "decisions": ("clean.decisions", ["seq"]),
+    "restatements": ("marts.restatements", ["version", "period", "partner", "figure"]),
 }
 # the key of each published table; None: every column (rows are compared whole)
 TABLE_KEYS: dict[str, list[str] | None] = {
@@ -56,6 +60,9 @@ TABLE_KEYS: dict[str, list[str] | None] = {
     "joint_pot": ["period"],
     "warnings": None,
     "validation_results": None,
+    "period_status": ["period"],
+    "decisions": ["seq"],
+    "restatements": ["version", "period", "partner", "figure"],
 }
 VERSIONED_PACKAGES = ("dagster", "duckdb", "polars", "great-expectations", "plotly", "drijfjacht")
 
@@ -175,6 +182,9 @@ def build_manifest(
             "id": programme.programme.id,
             "name": programme.programme.name,
             "programme_yaml_sha256": programme_sha256(programme_dir),
+            "approvals_yaml_sha256": sha256_file(approvals)
+            if (approvals := programme_dir / APPROVALS_FILE).is_file()
+            else None,
         },
         "run_id": run["run_id"],
         "generated_at": run["generated_at"],
@@ -279,7 +289,12 @@ MARTS = [
 @dg.asset(
     key=["site", "site"],
     deps=[dg.AssetKey(["marts", name]) for name in MARTS]
-    + [dg.AssetKey(["clean", "vacancies"]), dg.AssetKey(["raw", "rejections"])],
+    + [
+        dg.AssetKey(["clean", "vacancies"]),
+        dg.AssetKey(["clean", "period_status"]),
+        dg.AssetKey(["raw", "rejections"]),
+        dg.AssetKey(["marts", "restatements"]),
+    ],
     group_name="publish",
     kinds={"html", "plotly"},
     required_resource_keys={"programme", "output"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets import clean, cordon, fair_share, ingest, outcomes, publish, targets
+from assets import audit, clean, cordon, fair_share, ingest, outcomes, publish, targets
 
 ASSETS: list[dg.AssetsDefinition] = [
     *ingest.ASSETS,
@@ -13,6 +13,7 @@ ASSETS: list[dg.AssetsDefinition] = [
     *targets.ASSETS,
     *cordon.ASSETS,
     *fair_share.ASSETS,
+    *audit.ASSETS,
     *publish.ASSETS,
 ]
 CHECKS: list[dg.AssetChecksDefinition] = [

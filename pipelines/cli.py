@@ -57,6 +57,23 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--period", help="the period the file is for (default: its folder name)")
     check.set_defaults(command=_check)
 
+    approve = commands.add_parser("approve", help="approve a period: its figures become final")
+    approve.add_argument("programme", type=Path)
+    approve.add_argument("--period", required=True)
+    approve.add_argument("--by", required=True, help="who approves (recorded)")
+    approve.add_argument("--out", type=Path, help="output folder (default: PROGRAMME/out)")
+    approve.add_argument("--accept-rejections", action="store_true",
+                         help="approve although rows of the period were rejected (recorded)")
+    approve.set_defaults(command=_approve)
+
+    reopen = commands.add_parser("reopen", help="reopen an approved period, with a reason")
+    reopen.add_argument("programme", type=Path)
+    reopen.add_argument("--period", required=True)
+    reopen.add_argument("--by", required=True, help="who reopens (recorded)")
+    reopen.add_argument("--reason", required=True)
+    reopen.add_argument("--out", type=Path, help="output folder (default: PROGRAMME/out)")
+    reopen.set_defaults(command=_reopen)
+
     verify = commands.add_parser(
         "verify", help="recompute a programme and compare it, figure by figure, with a site"
     )
@@ -217,10 +234,19 @@ def _report(out: Path) -> None:
             "SELECT path, row_number, \"column\", value, rule, message FROM main.rejections "
             "ORDER BY path, row_number NULLS FIRST, \"column\""
         ).fetchall()
+        held_back = con.execute(
+            "SELECT path, period FROM raw.submissions WHERE superseded_by = 'held_back' "
+            "ORDER BY period, path"
+        ).fetchall()
     console.print(
         f"Read {files[0]} file(s): {files[1] or 0} row(s), {files[2] or 0} accepted, "
         f"{len(rejections)} problem(s)."
     )
+    for path, period in held_back:
+        console.print(
+            f"[yellow]Held back:[/] {escape(path)} — {period} is approved; "
+            f"`drijfjacht reopen --period {period}` applies it"
+        )
     if rejections:
         console.print("[bold]Rejected[/] (file, row, column = value: rule — message):")
         for path, row, column, value, rule, message in rejections[:50]:
@@ -280,6 +306,44 @@ def _check(args: argparse.Namespace) -> int:
         )
     console.print(table)
     return EXIT_PROBLEMS
+
+
+def _decide(args: argparse.Namespace, decide) -> int:
+    from pipelines.approvals import DecisionRefused
+
+    programme_dir = args.programme.resolve()
+    if _load_or_explain(programme_dir) is None:
+        return EXIT_UNUSABLE
+    out = (args.out or args.programme / "out").resolve()
+    try:
+        decision = decide(programme_dir, out)
+    except DecisionRefused as refused:
+        errors.print(f"[bold red]Not recorded:[/] {escape(str(refused))}")
+        return EXIT_PROBLEMS
+    console.print(
+        f"Recorded in approvals.yaml: {decision.action} {decision.period} by "
+        f"{escape(decision.by)} at {decision.at}. Publishing again ..."
+    )
+    return run_programme(programme_dir, out)
+
+
+def _approve(args: argparse.Namespace) -> int:
+    from pipelines.approvals import approve_period
+
+    return _decide(
+        args,
+        lambda programme_dir, out: approve_period(
+            programme_dir, out, args.period, args.by, args.accept_rejections
+        ),
+    )
+
+
+def _reopen(args: argparse.Namespace) -> int:
+    from pipelines.approvals import reopen_period
+
+    return _decide(
+        args, lambda programme_dir, out: reopen_period(programme_dir, args.period, args.by, args.reason)
+    )
 
 
 def _verify(args: argparse.Namespace) -> int:

@@ -6,38 +6,14 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.automation import register_periods
-from pipelines.catalog import ASSETS, CHECKS
-from pipelines.resources import OutputFolder, ProgrammeFolder
-
-
-def materialize_programme(programme_dir: Path, out: Path, periods: list[str]):
-    instance = dg.DagsterInstance.ephemeral()
-    register_periods(instance, periods)
-    return dg.materialize(
-        [*ASSETS, *CHECKS],
-        instance=instance,
-        resources={
-            "programme": ProgrammeFolder(path=str(programme_dir)),
-            "output": OutputFolder(path=str(out)),
-        },
-        tags={
-            "dagster/asset_partition_range_start": periods[0],
-            "dagster/asset_partition_range_end": periods[-1],
-        },
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
-    )
-
 
 @pytest.fixture
-def tiny_run(tiny_programme: Path, tmp_path: Path):
+def tiny_run(tiny_programme: Path, tmp_path: Path, materialize):
     out = tmp_path / "out"
-    result = materialize_programme(tiny_programme, out, ["2025Q1", "2025Q2"])
+    result = materialize(tiny_programme, out, ["2025Q1", "2025Q2"])
     assert result.success
     con = duckdb.connect(str(out / "warehouse.duckdb"), read_only=True)
     yield out, con, result
@@ -157,21 +133,23 @@ def test_asset_checks_pass_on_clean_input(tiny_run) -> None:
     assert evaluations["contributions_suite"] is True
 
 
-def test_second_run_is_idempotent(tiny_programme: Path, tmp_path: Path) -> None:
+def test_second_run_is_idempotent(tiny_programme: Path, tmp_path: Path, materialize) -> None:
     out = tmp_path / "out"
-    assert materialize_programme(tiny_programme, out, ["2025Q1", "2025Q2"]).success
-    assert materialize_programme(tiny_programme, out, ["2025Q1", "2025Q2"]).success
+    assert materialize(tiny_programme, out, ["2025Q1", "2025Q2"]).success
+    assert materialize(tiny_programme, out, ["2025Q1", "2025Q2"]).success
     with duckdb.connect(str(out / "warehouse.duckdb"), read_only=True) as con:
         assert rows(con, "SELECT count(*) FROM submissions") == [(13,)]
         assert rows(con, "SELECT count(*) FROM vacancies") == [(9,)]
 
 
-def test_resubmitted_file_supersedes_the_earlier_one(tiny_programme: Path, tmp_path: Path) -> None:
+def test_resubmitted_file_supersedes_the_earlier_one(
+    tiny_programme: Path, tmp_path: Path, materialize
+) -> None:
     out = tmp_path / "out"
-    assert materialize_programme(tiny_programme, out, ["2025Q1", "2025Q2"]).success
+    assert materialize(tiny_programme, out, ["2025Q1", "2025Q2"]).success
     gamma = tiny_programme / "inbox" / "2025Q1" / "vacancies_gamma.csv"
     gamma.write_text(gamma.read_text() + "G3,Ecologist,2025-01-02,2025-02-15,talent_pool,900,3\n")
-    assert materialize_programme(tiny_programme, out, ["2025Q1"]).success
+    assert materialize(tiny_programme, out, ["2025Q1"]).success
     with duckdb.connect(str(out / "warehouse.duckdb"), read_only=True) as con:
         history = rows(
             con,
