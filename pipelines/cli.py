@@ -18,8 +18,8 @@ from rich.table import Table
 from domain.periods import is_quarter
 from domain.programme import ProgrammeError, load_programme
 
-console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -162,6 +162,32 @@ def run_programme(
     except OutputBusy as busy:
         errors.print(f"[bold red]Not started:[/] {busy}")
         return EXIT_UNUSABLE
+    except Exception as error:  # noqa: BLE001 - storage failures must end in a clear message
+        errors.print(
+            f"[bold red]The run could not finish:[/] {escape(_describe(error))}. "
+            f"{_space_hint(out)}The previous site in {out / 'site'} is untouched."
+        )
+        return EXIT_PROBLEMS
+
+
+def _describe(error: BaseException) -> str:
+    """The first line of the deepest cause: what the machine said, not the library's wrapping."""
+    while error.__cause__ is not None or error.__context__ is not None:
+        error = error.__cause__ or error.__context__
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {first_line}"
+
+
+def _space_hint(out: Path) -> str:
+    import shutil
+
+    try:
+        free = shutil.disk_usage(out).free
+    except OSError:
+        return ""
+    if free < 64 * 1024 * 1024:
+        return f"Only {free / 1024 / 1024:.1f} MB is free in {out}: the disk may be full. "
+    return ""
 
 
 def _materialize(programme, programme_dir: Path, output, periods: list[str], quiet: bool) -> int:
@@ -204,7 +230,10 @@ def _materialize(programme, programme_dir: Path, output, periods: list[str], qui
         failure = next(
             (e for e in result.all_events if e.event_type_value == "STEP_FAILURE"), None
         )
-        errors.print(f"[bold red]The run failed[/] (run {result.run_id}): {_root_cause(failure)}")
+        errors.print(
+            f"[bold red]The run failed[/] (run {result.run_id}): {escape(_root_cause(failure))}. "
+            f"{_space_hint(out)}The previous site in {out / 'site'} is untouched."
+        )
         return EXIT_PROBLEMS
     if not quiet:
         _report(out)

@@ -122,3 +122,44 @@ def test_unwritable_output_is_a_clear_error(tiny_programme: Path, tmp_path: Path
     result = run(tiny_programme, blocker / "out")
     assert result.returncode == 2
     assert f"cannot write to {blocker / 'out'}" in result.stderr.replace("\n", "")
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A 40 MB tmpfs: room for one run of the tiny programme, then filled up by the test."""
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=40M", "tmpfs", str(mount_point)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        message = f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+@pytest.mark.slow
+def test_full_disk_is_a_clear_error_and_the_previous_site_stays(
+    tiny_programme: Path, small_disk: Path
+) -> None:
+    out = small_disk / "out"
+    assert run(tiny_programme, out).returncode == 0
+    before = published(out)
+    free = shutil.disk_usage(small_disk).free
+    (small_disk / "filler").write_bytes(b"\0" * (free - 200_000))
+
+    add_a_hire(tiny_programme)
+    result = run(tiny_programme, out)
+    assert result.returncode == 1
+    message = " ".join(result.stderr.split())
+    assert "the disk may be full" in message
+    assert f"The previous site in {out / 'site'} is untouched" in message
+    assert "Traceback" not in result.stderr
+    assert published(out) == before and site_matches_its_manifest(out / "site")
+
+    (small_disk / "filler").unlink()
+    assert run(tiny_programme, out).returncode == 0
+    assert published(out) != before
