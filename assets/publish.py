@@ -144,6 +144,9 @@ def site_data(
         run=run,
         methodology_md=methodology_md,
         validation_results=tables["validation_results"],
+        period_status=tables["period_status"],
+        decisions=tables["decisions"],
+        restatements=tables["restatements"],
     )
 
 

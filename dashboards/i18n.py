@@ -300,6 +300,66 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "code_version": ("Codeversie", "Code version"),
     "run_id": ("Run-id", "Run id"),
     "generated_at": ("Gemaakt op", "Generated at"),
+    # audit trail: period status, the regisseur's decisions, restatements
+    "status_final": ("Definitief", "Final"),
+    "status_provisional": ("Voorlopig", "Provisional"),
+    "period_final_detail": (
+        "Definitief: goedgekeurd door {by} op {date}.",
+        "Final: approved by {by} on {date}.",
+    ),
+    "period_provisional_detail": (
+        "Voorlopig: de cijfers van dit kwartaal kunnen nog veranderen.",
+        "Provisional: this quarter's figures may still change.",
+    ),
+    "period_reopened_detail": ("Heropend door {by} op {date}.", "Reopened by {by} on {date}."),
+    "period_reason": ("Reden: {reason}", "Reason: {reason}"),
+    "period_reason_before": (
+        "Eerder heropend; reden: {reason}",
+        "Reopened before; reason: {reason}",
+    ),
+    "accepted_rejections_detail": (
+        "Afgewezen regels geaccepteerd: {n}.",
+        "Rejected rows accepted: {n}.",
+    ),
+    "section_period_status": ("Status per kwartaal", "Status per quarter"),
+    "period_status_note": (
+        "Een kwartaal is definitief als de regisseur het heeft goedgekeurd; daarna veranderen de "
+        "cijfers alleen na heropening, en elke verandering staat bij de herzieningen.",
+        "A quarter is final once the regisseur has approved it; after that its figures change only "
+        "when it is reopened, and every change is listed under restatements.",
+    ),
+    "section_decisions": ("Besluiten van de regisseur", "The regisseur's decisions"),
+    "no_decisions": ("Nog geen besluiten.", "No decisions yet."),
+    "seq": ("Nr.", "No."),
+    "action": ("Besluit", "Decision"),
+    "action_approve": ("goedgekeurd", "approved"),
+    "action_reopen": ("heropend", "reopened"),
+    "decided_by": ("Door", "By"),
+    "decided_at": ("Op", "On"),
+    "files": ("Bestanden", "Files"),
+    "accepted_rejections": ("Afgewezen regels geaccepteerd", "Rejected rows accepted"),
+    "reason": ("Reden", "Reason"),
+    "section_restatements": ("Herzieningen", "Restatements"),
+    "section_restatements_own": ("Uw herzieningen", "Your restatements"),
+    "no_restatements": (
+        "Geen herzieningen: geen gepubliceerd cijfer is veranderd.",
+        "No restatements: no published figure has changed.",
+    ),
+    "restatements_note": (
+        "Een herziening is een cijfer dat veranderde nadat het was gepubliceerd; nieuwste versie eerst.",
+        "A restatement is a figure that changed after it had been published; newest version first.",
+    ),
+    "version": ("Versie", "Version"),
+    "old_value": ("Was", "Was"),
+    "new_value": ("Nu", "Now"),
+    "change": ("Verschil", "Change"),
+    "reason_file": ("Oorzaak (bestand)", "Cause (file)"),
+    "restatement_reason_programme": (
+        "programme.yaml of methode gewijzigd",
+        "programme.yaml or method changed",
+    ),
+    "other_partner_file": ("bestand van een andere partner", "another partner's file"),
+    "download_restatements": ("Herzieningen", "Restatements"),
     "formulas_note": (
         "Geldbedragen worden exact berekend en pas op deze pagina afgerond.",
         "Money is computed exactly and rounded only on this page.",

@@ -5,8 +5,10 @@
     index.html                      regisseur, latest period
     periods/<period>.html           regisseur, one page per period (the period selector links them)
     partners/<id>/index.html        one partner's own figures, against programme totals
-    partners/<id>/data/<table>.csv|.parquet   that partner's own rows only
-    funders/index.html              outcomes, method, input manifest, validation, provenance
+    partners/<id>/data/<table>.csv|.parquet   that partner's own rows only (in its restatements,
+                                    a file another partner sent is not named)
+    funders/index.html              outcomes, period status, decisions, restatements, method,
+                                    input manifest, validation, provenance
     plotly.min.js, static/site.css  shared by every page (relative links, so it works offline)
 
 Pages take plain Polars frames: no Dagster, no warehouse. Every text from a partner or
@@ -21,7 +23,8 @@ import re
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import markdown
@@ -33,13 +36,15 @@ from markupsafe import Markup
 
 from dashboards import figures
 from dashboards.figures import (
+    MONEY_INDICATORS,
+    RATIO_INDICATORS,
     commitment_label,
     commitment_order,
     format_commitment,
     format_indicator,
     status_label,
 )
-from dashboards.i18n import Locale
+from dashboards.i18n import MISSING, Locale
 
 PACKAGE = Path(__file__).parent
 TEMPLATES = PACKAGE / "templates"
@@ -60,6 +65,9 @@ SITE_TABLES = (
     "joint_pot",
     "warnings",
     "validation_results",
+    "period_status",
+    "decisions",
+    "restatements",
 )
 # A partner's own downloads: file name -> (SiteData attribute, column naming the partner).
 PARTNER_TABLES = {
@@ -72,8 +80,17 @@ PARTNER_TABLES = {
     "warnings": ("warnings", "scope"),
     "rejections": ("rejections", "partner"),
     "submissions": ("submissions", "partner"),
+    "restatements": ("restatements", "partner"),
 }
-PARTNER_DOWNLOADS = ("vacancies", "partner_period", "cordon", "fair_share", "rejections", "submissions")
+PARTNER_DOWNLOADS = (
+    "vacancies",
+    "partner_period",
+    "cordon",
+    "fair_share",
+    "rejections",
+    "submissions",
+    "restatements",
+)
 
 # Tables are capped so that a page grows with partners, not with rows sent; the downloads hold all.
 MAX_ISSUE_ROWS = 200
@@ -84,6 +101,18 @@ MAX_VALUE_CHARS = 120
 PARTNER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 PERIOD = re.compile(r"^\d{4}Q[1-4]$")
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+# a partner's input file by its name, for paths the submissions table does not know
+PARTNER_FILE = re.compile(r"(?:^|/)(?:vacancies|contributions)_([a-z0-9][a-z0-9_-]*)\.(?:csv|xlsx)$")
+LEDGER_FILE = re.compile(r"(?:^|/)ledger\.(?:csv|xlsx)$")
+# how a restated figure is shown: a ratio as a percentage, money with its currency, any other as a number
+RATIO_FIGURES = RATIO_INDICATORS | {"contribution_share", "benefit_share", "share_gap"}
+MONEY_FIGURES = MONEY_INDICATORS | {
+    "baseline_cost_per_hire",
+    "settlement",
+    "contributed",
+    "spent",
+    "balance",
+}
 SAFE_URL_SCHEMES = ("http", "https", "mailto")
 
 
@@ -111,6 +140,14 @@ class SiteData:
     run: dict = field(default_factory=dict)
     methodology_md: str = ""
     validation_results: pl.DataFrame = field(default_factory=_empty)
+    # the audit trail: one row per period (period, status 'provisional'|'final', decided_by,
+    # decided_at, reason, accepted_rejections); the regisseur's decisions in order (seq, action
+    # 'approve'|'reopen', period, by, at, reason, accepted_rejections, files); and one row per
+    # published figure that changed (version, period, partner, figure, old_value, new_value as
+    # exact decimal text, reason_file: comma-separated paths or null for programme.yaml/method, run_id)
+    period_status: pl.DataFrame = field(default_factory=_empty)
+    decisions: pl.DataFrame = field(default_factory=_empty)
+    restatements: pl.DataFrame = field(default_factory=_empty)
 
 
 @dataclass(frozen=True)
@@ -130,10 +167,21 @@ class Badge:
     kind: str
 
 
+@dataclass(frozen=True)
+class PeriodStatus:
+    """Where a period stands: its badge beside the period's title and a sentence on who decided."""
+
+    period: str
+    final: bool
+    badge: Badge
+    detail: str
+
+
 @dataclass
 class Table:
     """Cells already formatted for the page; `numeric` columns align right, `nowrap` never break,
-    `code` columns hold identifiers (hashes) that may break anywhere."""
+    `code` columns hold identifiers (hashes) that may break anywhere; `empty` replaces the page's
+    usual line for a table without rows."""
 
     headers: list[str]
     rows: list[list[str | Badge]]
@@ -142,6 +190,7 @@ class Table:
     footer: list[str | Badge] | None = None
     nowrap: frozenset[int] = frozenset()
     code: frozenset[int] = frozenset()
+    empty: str = ""
 
     def __post_init__(self) -> None:
         self.headers = [_capitalised(header) for header in self.headers]
@@ -259,6 +308,20 @@ class _Site:
             lstrip_blocks=True,
         )
         self.env.globals["t"] = self.loc.t
+        self.status: dict[str, dict] = {
+            str(row["period"]): row
+            for row in data.period_status.iter_rows(named=True)
+            if "period" in data.period_status.columns and row.get("period")
+        }
+        self.file_owners: dict[str, str | None] = (
+            {
+                str(row["path"]): row.get("partner")
+                for row in data.submissions.select("path", "partner").iter_rows(named=True)
+                if row.get("path")
+            }
+            if {"path", "partner"} <= set(data.submissions.columns)
+            else {}
+        )
 
     def render(self, template: str, root: str, **context: object) -> str:
         programme = self.data.programme
@@ -280,6 +343,43 @@ class _Site:
 
     def scope_name(self, scope: str | None) -> str:
         return self.loc.t("programme") if scope == "programme" else self.name(scope)
+
+    def period_status(self, period: str, for_partner: bool = False) -> PeriodStatus:
+        """A period without a decision is provisional. A partner is told neither the reason of a
+        reopening (free text that may name another partner) nor how many rejected rows, of all
+        partners, the regisseur accepted."""
+        loc = self.loc
+        row = self.status.get(period) or {}
+        final = row.get("status") == "final"
+        by = str(row.get("decided_by") or "") or MISSING
+        when = loc.date(row.get("decided_at"))
+        if final:
+            parts = [loc.t("period_final_detail", by=by, date=when)]
+            accepted = row.get("accepted_rejections")
+            if accepted and not for_partner:
+                parts.append(loc.t("accepted_rejections_detail", n=loc.number(accepted)))
+        else:
+            parts = [loc.t("period_provisional_detail")]
+            if row.get("decided_by") and not for_partner:
+                parts.append(loc.t("period_reopened_detail", by=by, date=when))
+        reason = row.get("reason")
+        if reason and not for_partner:
+            parts.append(
+                loc.t("period_reason_before" if final else "period_reason", reason=_truncate(reason, 400))
+            )
+        kind = "final" if final else "provisional"
+        return PeriodStatus(period, final, Badge(loc.t(f"status_{kind}"), kind), " ".join(parts))
+
+    def file_owner(self, path: str) -> tuple[bool, str | None]:
+        """(whether the file's sender is known, the partner who sent it; None for the regisseur)."""
+        if path in self.file_owners:
+            return True, self.file_owners[path]
+        match = PARTNER_FILE.search(path)
+        if match:
+            return True, match.group(1)
+        if LEDGER_FILE.search(path):
+            return True, None
+        return False, None
 
     @property
     def programme_visible_to_partners(self) -> bool:
@@ -435,6 +535,7 @@ def _regisseur_page(
             "regisseur.html.j2",
             root=root,
             period=None,
+            status=None,
             period_options=[],
             tiles=[],
             charts=[],
@@ -494,12 +595,19 @@ def _regisseur_page(
             _rejections_table(site, _where(data.rejections, period=period), f"{root}data/rejections.csv"),
         ),
         (loc.t("section_warnings"), _warnings_table(site, _where(data.warnings, period=period))),
+        (
+            loc.t("section_restatements"),
+            _restatements_table(
+                site, _where(data.restatements, period=period), f"{root}data/restatements.csv"
+            ),
+        ),
     ]
     partner_links = [Link(f"{root}partners/{p['id']}/index.html", p["name"]) for p in site.partners]
     return site.render(
         "regisseur.html.j2",
         root=root,
         period=period,
+        status=site.period_status(period),
         period_options=options,
         tiles=_programme_tiles(site, period),
         charts=charts,
@@ -746,11 +854,24 @@ def _partner_rows(site: _Site, table: str, partner: str) -> pl.DataFrame:
     return frame.filter(pl.col(column) == partner)
 
 
+def _own_restatements(site: _Site, partner: str) -> pl.DataFrame:
+    """The partner's own restatements, with every file that another partner sent named only as such."""
+    rows = _partner_rows(site, "restatements", partner)
+    if "reason_file" not in rows.columns or rows.height == 0:
+        return rows
+    masked = [_reason_files(site, value, partner) for value in rows["reason_file"].to_list()]
+    return rows.with_columns(pl.Series("reason_file", masked, dtype=pl.String))
+
+
 def _write_partner_downloads(site: _Site, partner: str, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for table in PARTNER_DOWNLOADS:
-        rows = _partner_rows(site, table, partner)
+        rows = (
+            _own_restatements(site, partner)
+            if table == "restatements"
+            else _partner_rows(site, table, partner)
+        )
         written.append(safe_csv(rows, folder / f"{table}.csv"))
         parquet = folder / f"{table}.parquet"
         rows.write_parquet(parquet, statistics=False)
@@ -830,6 +951,10 @@ def _partner_page(site: _Site, partner: str) -> str:
             _cordon_table(site, _where(own_cordon, period=latest) if latest else own_cordon),
         ),
         (loc.t("section_fair_share_own"), _own_fair_share_table(site, own_fair)),
+        (
+            loc.t("section_restatements_own"),
+            _restatements_table(site, _own_restatements(site, partner), "data/restatements.csv", partner),
+        ),
         (loc.t("section_targets"), _targets_table(site, own_targets)),
     ]
     if show_programme:
@@ -851,6 +976,7 @@ def _partner_page(site: _Site, partner: str) -> str:
         root=root,
         partner_name=site.name(partner),
         period=latest,
+        status=site.period_status(latest, for_partner=True) if latest else None,
         tiles=tiles,
         formulas=_formula_table(
             site, current, _row(own_integrity, period=latest) if latest else None, programme_current
@@ -991,6 +1117,7 @@ def _own_fair_share_table(site: _Site, frame: pl.DataFrame) -> Table:
     body = [
         [
             str(row.get("as_of_period") or ""),
+            site.period_status(str(row.get("as_of_period") or ""), for_partner=True).badge,
             loc.money(row.get("contribution_cum"), decimals=0),
             loc.money(row.get("benefit_cum"), decimals=0),
             loc.percent(row.get("contribution_share"), 1),
@@ -1004,6 +1131,7 @@ def _own_fair_share_table(site: _Site, frame: pl.DataFrame) -> Table:
         loc.t(k)
         for k in (
             "as_of",
+            "status",
             "contribution_cum",
             "benefit_cum",
             "contribution_share",
@@ -1012,7 +1140,7 @@ def _own_fair_share_table(site: _Site, frame: pl.DataFrame) -> Table:
             "settlement",
         )
     ]
-    return Table(headers, body, frozenset(range(1, 7)), loc.t("settlement_note"))
+    return Table(headers, body, frozenset(range(2, 8)), loc.t("settlement_note"), nowrap=frozenset({0}))
 
 
 def _programme_table(site: _Site) -> Table:
@@ -1120,9 +1248,15 @@ def _funders_page(site: _Site) -> str:
     ]
     sections = [
         (loc.t("section_outcomes"), _programme_table(site)),
+        (loc.t("section_period_status"), _period_status_table(site)),
         (loc.t("section_targets"), _targets_table(site, data.target_progress)),
     ]
     audit = [
+        (loc.t("section_decisions"), _decisions_table(site)),
+        (
+            loc.t("section_restatements"),
+            _restatements_table(site, data.restatements, "../data/restatements.csv", with_run=True),
+        ),
         (loc.t("section_manifest"), _manifest_table(site)),
         (loc.t("section_validation"), _validation_table(site)),
     ]
@@ -1131,6 +1265,7 @@ def _funders_page(site: _Site) -> str:
         "funders.html.j2",
         root="../",
         period=site.latest,
+        status=site.period_status(site.latest) if site.latest else None,
         charts=charts,
         sections=sections,
         methodology=render_markdown(data.methodology_md),
@@ -1180,3 +1315,199 @@ def _validation_table(site: _Site) -> Table:
         )
     headers = [loc.t(k) for k in ("kind", "period", "expectation", "column", "success", "unexpected_count")]
     return Table(headers, body, frozenset({5}))
+
+
+# ---------------------------------------------------------------- audit trail
+
+
+def _moment(loc: Locale, value: object) -> str:
+    """An ISO timestamp as date and time, in UTC when it carries an offset."""
+    if value is None:
+        return MISSING
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if len(str(value)) <= 10:
+        return loc.date(moment)
+    if moment.tzinfo is not None:
+        return f"{loc.date(moment.astimezone(UTC))} {moment.astimezone(UTC):%H:%M} UTC"
+    return f"{loc.date(moment)} {moment:%H:%M}"
+
+
+def _period_status_table(site: _Site) -> Table:
+    loc = site.loc
+    body = []
+    for period in sorted(set(site.periods) | set(site.status)):
+        row = site.status.get(period) or {}
+        status = site.period_status(period)
+        accepted = row.get("accepted_rejections")
+        body.append(
+            [
+                period,
+                status.badge,
+                str(row.get("decided_by") or ""),
+                loc.date(row.get("decided_at")) if row.get("decided_at") else "",
+                loc.number(accepted) if accepted is not None else "",
+                _truncate(row.get("reason"), 400),
+            ]
+        )
+    headers = [
+        loc.t(k) for k in ("period", "status", "decided_by", "decided_at", "accepted_rejections", "reason")
+    ]
+    return Table(headers, body, frozenset({4}), loc.t("period_status_note"), nowrap=frozenset({0, 3}))
+
+
+def _decisions_table(site: _Site) -> Table:
+    loc = site.loc
+    body = []
+    for row in _sorted(site.data.decisions, "seq").iter_rows(named=True):
+        action = str(row.get("action") or "")
+        label = loc.t(f"action_{action}") if action in ("approve", "reopen") else action
+        accepted, files = row.get("accepted_rejections"), row.get("files")
+        body.append(
+            [
+                loc.number(row.get("seq")),
+                Badge(label, action),
+                str(row.get("period") or ""),
+                str(row.get("by") or ""),
+                _moment(loc, row.get("at")),
+                loc.number(files) if files is not None else "",
+                loc.number(accepted) if accepted is not None else "",
+                _truncate(row.get("reason"), 400),
+            ]
+        )
+    headers = [
+        loc.t(k)
+        for k in (
+            "seq",
+            "action",
+            "period",
+            "decided_by",
+            "decided_at",
+            "files",
+            "accepted_rejections",
+            "reason",
+        )
+    ]
+    return Table(headers, body, frozenset({0, 5, 6}), nowrap=frozenset({2, 4}), empty=loc.t("no_decisions"))
+
+
+def _figure_label(loc: Locale, figure: str) -> str:
+    try:
+        return loc.t(figure)
+    except KeyError:
+        pass
+    if figure.endswith("_cum"):
+        try:
+            return f"{loc.t(figure.removesuffix('_cum'))} ({loc.t('cumulative')})"
+        except KeyError:
+            pass
+    return figure
+
+
+def _exact(value: object) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _places(*values: Decimal | None) -> int:
+    """The decimals it takes to show every value exactly (1.50 takes one, 12 none)."""
+    return max((max(0, -int(v.normalize().as_tuple().exponent)) for v in values if v is not None), default=0)
+
+
+def _restated(loc: Locale, figure: str, old_text: object, new_text: object) -> list[str]:
+    """Old value, new value and the change, each the way the figure is shown elsewhere, but with
+    enough decimals that a change of one cent does not round away."""
+    old, new = _exact(old_text), _exact(new_text)
+    change = new - old if old is not None and new is not None else None
+    base = figure.removesuffix("_cum")
+    if base in RATIO_FIGURES:
+        shown = [loc.percent(old, 1), loc.percent(new, 1)]
+        shifted = (
+            f"{loc.number(change * 100, 1, signed=True)} {loc.t('percentage_points')}"
+            if change is not None
+            else MISSING
+        )
+    elif base in MONEY_FIGURES:
+        places = min(max(2, _places(old, new)), 4)
+        shown = [loc.money(old, places), loc.money(new, places)]
+        shifted = loc.money(change, places, signed=True)
+    else:
+        places = min(_places(old, new), 4)
+        shown = [loc.number(old, places), loc.number(new, places)]
+        shifted = loc.number(change, places, signed=True)
+    # text that is not a number is shown as it came, so nothing is hidden behind a dash
+    for index, (text, number) in enumerate(((old_text, old), (new_text, new))):
+        if number is None and text is not None:
+            shown[index] = _truncate(text)
+    return [*shown, shifted]
+
+
+def _reason_files(site: _Site, value: object, partner: str | None = None) -> str | None:
+    """The comma-separated files behind a restatement; for a partner, another partner's file is named
+    only as such, so neither its name nor its sender reaches the page."""
+    if value is None or not str(value).strip():
+        return None
+    paths = [path.strip() for path in str(value).split(",") if path.strip()]
+    if partner is None:
+        return ", ".join(paths)
+    shown: list[str] = []
+    for path in paths:
+        known, owner = site.file_owner(path)
+        item = path if known and owner in (None, partner) else site.loc.t("other_partner_file")
+        if item not in shown:
+            shown.append(item)
+    return ", ".join(shown)
+
+
+def _restatements_table(
+    site: _Site,
+    frame: pl.DataFrame,
+    download: str,
+    partner: str | None = None,
+    with_run: bool = False,
+) -> Table:
+    """Newest version first. With `partner`, the frame holds that partner's rows with the files
+    already masked, and the partner column is left out."""
+    loc = site.loc
+    if frame.height and {"version", "period", "partner", "figure"} <= set(frame.columns):
+        frame = frame.sort(
+            ["version", "period", "partner", "figure"],
+            descending=[True, False, False, False],
+            nulls_last=True,
+            maintain_order=True,
+        )
+    shown, note = _capped(frame, MAX_ISSUE_ROWS, loc, download)
+    body = []
+    for row in shown.iter_rows(named=True):
+        figure = str(row.get("figure") or "")
+        reason = row.get("reason_file")
+        cells = [
+            loc.number(row.get("version")),
+            str(row.get("period") or ""),
+            *([] if partner else [site.scope_name(row.get("partner") or "programme")]),
+            _figure_label(loc, figure),
+            *_restated(loc, figure, row.get("old_value"), row.get("new_value")),
+            (reason if partner else _reason_files(site, reason)) or loc.t("restatement_reason_programme"),
+        ]
+        if with_run:
+            cells.append(str(row.get("run_id") or ""))
+        body.append(cells)
+    keys = ["version", "period", *([] if partner else ["partner"]), "figure", "old_value", "new_value"]
+    keys += ["change", "reason_file", *(["run_id"] if with_run else [])]
+    first_value = keys.index("old_value")
+    return Table(
+        [loc.t(k) for k in keys],
+        body,
+        frozenset({0, first_value, first_value + 1, first_value + 2}),
+        " ".join(part for part in (loc.t("restatements_note") if body else "", note) if part),
+        nowrap=frozenset({1}),
+        code=frozenset({len(keys) - 1}) if with_run else frozenset(),
+        empty=loc.t("no_restatements"),
+    )

@@ -42,6 +42,37 @@ DEADWEIGHT = Decimal("0.20")
 ATTRIBUTION = Decimal("0.10")
 SENTINEL_COST = Decimal("987654.32")
 SENTINEL_HUNTING_HIRES = 4321
+REGISSEUR = "R. de Regisseur"
+REOPEN_REASON = "Herindiening hhnk: kosten gecorrigeerd <script>alert('reden')</script>"
+SECOND_REOPEN_REASON = "Wetterskip stuurt gecorrigeerde bijdragen"
+PERIOD_STATUS_SCHEMA = {
+    "period": pl.String,
+    "status": pl.String,
+    "decided_by": pl.String,
+    "decided_at": pl.String,
+    "reason": pl.String,
+    "accepted_rejections": pl.Int64,
+}
+DECISIONS_SCHEMA = {
+    "seq": pl.Int64,
+    "action": pl.String,
+    "period": pl.String,
+    "by": pl.String,
+    "at": pl.String,
+    "reason": pl.String,
+    "accepted_rejections": pl.Int64,
+    "files": pl.Int64,
+}
+RESTATEMENTS_SCHEMA = {
+    "version": pl.Int64,
+    "period": pl.String,
+    "partner": pl.String,
+    "figure": pl.String,
+    "old_value": pl.String,
+    "new_value": pl.String,
+    "reason_file": pl.String,
+    "run_id": pl.String,
+}
 
 KNOWN_PARTNERS = [
     ("hhnk", "Hoogheemraadschap Hollands Noorderkwartier", "water_board"),
@@ -130,9 +161,16 @@ def build_sample_site_data(
     min_group_size: int = 3,
     vacancies_per_period: int = 10,
     seed: int = 7,
+    reopen_reason: str = REOPEN_REASON,
+    audit: bool = True,
 ) -> SiteData:
     """A consistent programme of `partners` x `periods`; `sentinel` gets cost 987654.32 on one
-    vacancy and 4321 hunting hires in the last period, to show where a partner's figures go."""
+    vacancy and 4321 hunting hires in the last period, to show where a partner's figures go, and a
+    restatement from 987654.32 and from 4321 in the first period.
+
+    With `audit`, every period but the last is approved; the first was reopened (`reopen_reason`)
+    and approved again, the second (of three or more) reopened and left provisional; restatements
+    follow both reopenings (see `_audit`)."""
     rng = random.Random(seed)
     members = _partners(partners, names)
     end = Quarter.parse(first_period)
@@ -230,6 +268,11 @@ def build_sample_site_data(
     joint_pot = _joint_pot(quarters, partner_period, rng)
     targets = _targets(members, quarters, partner_period, programme_period)
     submissions, rejections = _submissions(members, quarters, missing)
+    period_status, decisions, restatements = (
+        _audit(members, quarters, partner_period, programme_period, submissions, sentinel, reopen_reason)
+        if audit
+        else ([], [], [])
+    )
     return SiteData(
         programme={
             "id": "water-talent",
@@ -317,6 +360,147 @@ def build_sample_site_data(
                 )
             ]
         ),
+        period_status=pl.DataFrame(period_status, schema=PERIOD_STATUS_SCHEMA),
+        decisions=pl.DataFrame(decisions, schema=DECISIONS_SCHEMA),
+        restatements=pl.DataFrame(restatements, schema=RESTATEMENTS_SCHEMA),
+    )
+
+
+def _audit(
+    members, quarters, partner_period, programme_period, submissions, sentinel, reopen_reason
+) -> tuple[list[dict], list[dict], list[dict]]:
+    """Decisions, the period status that follows from them, and the restatements they caused:
+
+    - every period but the last approved ten days after its end, accepting its one rejected row;
+    - the first reopened 30 days after its end (`reopen_reason`) and approved again 5 days later;
+    - the second (when there are three or more) reopened 40 days after its end: provisional again;
+    - version 2 (first period): the first partner's net_benefit and driving_hires (from 987654.32 and
+      4321 when it is the sentinel), the second partner's counterfactual cost (caused by the first
+      partner's file and its own) and the programme's net benefit;
+    - version 3 (second period): the second partner's ROI and the last partner's days saved, after a
+      change of programme.yaml (no file).
+    """
+    first, second, last_partner = members[0]["id"], members[1]["id"], members[-1]["id"]
+    events = []
+
+    def at(period: str, days: int) -> str:
+        return f"{Quarter.parse(period).end + timedelta(days=days)}T09:00:00+00:00"
+
+    for q in quarters[:-1]:
+        files = sum(1 for s in submissions if s["period"] == q)
+        events.append(("approve", q, at(q, 10), None, 1, files))
+    if len(quarters) > 1:
+        q = quarters[0]
+        files = sum(1 for s in submissions if s["period"] == q)
+        events.append(("reopen", q, at(q, 30), reopen_reason, None, None))
+        events.append(("approve", q, at(q, 35), None, 1, files))
+    if len(quarters) > 2:
+        events.append(("reopen", quarters[1], at(quarters[1], 40), SECOND_REOPEN_REASON, None, None))
+    events.sort(key=lambda e: e[2])
+    decisions = [
+        {
+            "seq": seq,
+            "action": action,
+            "period": period,
+            "by": REGISSEUR,
+            "at": moment,
+            "reason": reason,
+            "accepted_rejections": accepted,
+            "files": files,
+        }
+        for seq, (action, period, moment, reason, accepted, files) in enumerate(events, start=1)
+    ]
+    period_status = []
+    for q in quarters:
+        mine = [d for d in decisions if d["period"] == q]
+        reopens = [d for d in mine if d["action"] == "reopen"]
+        latest = mine[-1] if mine else None
+        period_status.append(
+            {
+                "period": q,
+                "status": "final" if latest and latest["action"] == "approve" else "provisional",
+                "decided_by": latest and latest["by"],
+                "decided_at": latest and latest["at"],
+                "reason": reopens[-1]["reason"] if reopens else None,
+                "accepted_rejections": latest["accepted_rejections"] if latest else None,
+            }
+        )
+
+    if len(quarters) < 2:
+        return period_status, decisions, []
+
+    def figure(partner: str | None, period: str, name: str) -> object:
+        rows = programme_period if partner is None else [r for r in partner_period if r["partner"] == partner]
+        return next(r[name] for r in rows if r["period"] == period)
+
+    q1, q2 = quarters[0], quarters[1]
+    own_file = f"inbox/{q1}/vacancies_{first}.csv"
+    caused_by_both = f"{own_file},inbox/{q1}/contributions_{second}.csv"
+    hires = figure(first, q1, "driving_hires")
+    restatements = [
+        (
+            2,
+            q1,
+            first,
+            "net_benefit",
+            SENTINEL_COST if sentinel == first else Decimal("1234.56"),
+            figure(first, q1, "net_benefit"),
+            own_file,
+        ),
+        (
+            2,
+            q1,
+            first,
+            "driving_hires",
+            SENTINEL_HUNTING_HIRES if sentinel == first else hires + 1,
+            hires,
+            own_file,
+        ),
+        (
+            2,
+            q1,
+            second,
+            "counterfactual_cost",
+            figure(second, q1, "counterfactual_cost") - 5000,
+            figure(second, q1, "counterfactual_cost"),
+            caused_by_both,
+        ),
+        (
+            2,
+            q1,
+            None,
+            "net_benefit",
+            figure(None, q1, "net_benefit") - Decimal("0.01"),
+            figure(None, q1, "net_benefit"),
+            caused_by_both,
+        ),
+        (3, q2, second, "roi", "0.125", figure(second, q2, "roi"), None),
+        (
+            3,
+            q2,
+            last_partner,
+            "days_saved",
+            figure(last_partner, q2, "days_saved") - 7,
+            figure(last_partner, q2, "days_saved"),
+            None,
+        ),
+    ]
+    return (
+        period_status,
+        decisions,
+        [
+            {
+                "version": version,
+                "period": period,
+                "partner": partner,
+                "figure": name,
+                "old_value": str(old),
+                "new_value": str(new),
+                "reason_file": reason,
+                "run_id": f"run-{version:04d}",
+            }
+            for version, period, partner, name, old, new, reason in restatements
+        ],
     )
 
 

@@ -15,6 +15,8 @@ HOSTILE = "<script>alert(1)</script>"
 
 @pytest.fixture(scope="module")
 def site_dir(sample_site_data, tmp_path_factory) -> Path:
+    # the sample carries an audit trail (decisions, period status, restatements), so every page is
+    # loaded with those sections filled, a reopening's reason with a <script> in it included
     data = sample_site_data(names={"dunea": HOSTILE})
     target = tmp_path_factory.mktemp("browser-site")
     render_site(data, target)
@@ -94,12 +96,49 @@ def test_a_hostile_partner_name_shows_as_text(page, site_dir) -> None:
     assert not page.dialogs
 
 
+def _section_rows(page, title: str) -> int:
+    return page.locator(f"section.card:has(h2:text-is('{title}')) tbody tr").count()
+
+
+def test_audit_trail_shows_as_badges_and_tables_with_reasons_as_text(page, site_dir) -> None:
+    _open(page, site_dir / "periods" / "2026Q1.html")
+    assert page.locator("#period-status").inner_text() == "Definitief"
+    assert page.locator("#current-period").inner_text() == "2026Q1"
+    status = page.locator(".period-status").inner_text()
+    assert "goedgekeurd door R. de Regisseur op 5 mei 2026" in status
+    assert "<script>alert('reden')</script>" in status
+    assert _section_rows(page, "Herzieningen") == 4
+    assert page.locator("script:not([src]):not([type])").count() == 1
+    assert not page.problems and not page.dialogs
+
+    _open(page, site_dir / "index.html")
+    assert page.locator("#period-status").inner_text() == "Voorlopig"
+    assert "kunnen nog veranderen" in page.locator(".period-status").inner_text()
+    assert _section_rows(page, "Herzieningen") == 0
+    assert page.get_by_text("Geen herzieningen", exact=False).count() == 1
+
+    _open(page, site_dir / "partners" / "wetterskip" / "index.html")
+    assert page.locator("#period-status").inner_text() == "Voorlopig"
+    assert _section_rows(page, "Uw herzieningen") == 2
+    assert (
+        page.locator("section.card:has(h2:text-is('Uw positie bij eerlijk delen')) .badge-final").count() == 1
+    )
+
+    _open(page, site_dir / "funders" / "index.html")
+    assert _section_rows(page, "Status per kwartaal") == 3
+    assert _section_rows(page, "Besluiten van de regisseur") == 5
+    assert _section_rows(page, "Herzieningen") == 6
+    assert page.locator("script:not([src]):not([type])").count() == 1
+    assert not page.problems and not page.dialogs
+
+
 def test_pages_fit_a_phone_screen(chromium_browser, site_dir) -> None:
     context = chromium_browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
     page = context.new_page()
     try:
         for path in (
             site_dir / "index.html",
+            site_dir / "periods" / "2026Q1.html",
             site_dir / "partners" / "hhnk" / "index.html",
             site_dir / "funders" / "index.html",
         ):

@@ -285,6 +285,19 @@ def test_a_partners_figures_never_reach_another_partners_page(sample_site_data, 
     assert _occurs(own, "4.321" if language == "nl" else "4,321")
     own_downloads = "\n".join(text for _, text in _download_texts(tmp_path / "partners" / "hhnk" / "data"))
     assert _occurs(own_downloads, "987654.32") and _occurs(own_downloads, "4321")
+    # and in the partner's own restatements (from 987654.32 and from 4321), on its page and in its download
+    restated = own[own.index("Uw herzieningen" if language == "nl" else "Your restatements") :]
+    restated = restated[: restated.index("</section>")]
+    assert _occurs(restated, "987.654,32" if language == "nl" else "987,654.32")
+    assert _occurs(restated, "4.321" if language == "nl" else "4,321")
+    restatements = pl.read_parquet(tmp_path / "partners" / "hhnk" / "data" / "restatements.parquet")
+    assert {"987654.32", "4321"} <= set(restatements["old_value"].to_list())
+    # the regisseur sees every partner's restatements
+    regisseur = read(tmp_path / "periods" / f"{data.periods[0]}.html")
+    assert _occurs(regisseur, "987.654,32" if language == "nl" else "987,654.32")
+    # another partner's restatement caused by the sentinel's file shows, without naming that file
+    other = read(tmp_path / "partners" / "wetterskip" / "index.html")
+    assert ("bestand van een andere partner" if language == "nl" else "another partner&#39;s file") in other
 
     hhnk_name = data.programme["partners"][0]["name"]
     for partner in data.programme["partners"][1:]:
