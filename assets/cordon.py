@@ -12,9 +12,8 @@ from assets.outcomes import (
     load_partners,
     load_table,
     record_warnings,
-    stage_warning_count,
 )
-from assets.tables import expose, sql, table_metadata
+from assets.tables import build_mart, sql
 from domain.programme import Programme
 
 COMMITTED_SCALE = 2
@@ -71,13 +70,7 @@ CORDON = dg.AssetKey(["marts", "cordon"])
     "committed, delivered, gap and status; from programme.yaml and clean.contributions.",
 )
 def cordon(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    programme = context.resources.programme.load()
-    with context.resources.output.connect() as con:
-        build_cordon(con, programme)
-        expose(con, "marts.cordon")
-        metadata = table_metadata(con, "marts.cordon")
-        metadata["warnings"] = stage_warning_count(con, "cordon")
-        return dg.MaterializeResult(metadata=metadata)
+    return build_mart(context, "cordon", build_cordon, "cordon")
 
 
 @dg.asset(
@@ -90,11 +83,7 @@ def cordon(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     "per period and cumulative; from marts.cordon.",
 )
 def cordon_integrity(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    programme = context.resources.programme.load()
-    with context.resources.output.connect() as con:
-        build_cordon_integrity(con, programme)
-        expose(con, "marts.cordon_integrity")
-        return dg.MaterializeResult(metadata=table_metadata(con, "marts.cordon_integrity"))
+    return build_mart(context, "cordon_integrity", build_cordon_integrity)
 
 
 ASSETS = [cordon, cordon_integrity]

@@ -9,9 +9,8 @@ from assets.outcomes import (
     PARTNER_PERIOD,
     install_helpers,
     record_warnings,
-    stage_warning_count,
 )
-from assets.tables import expose, sql, table_metadata
+from assets.tables import build_mart, sql
 from domain.programme import Programme
 
 SETTLEMENTS_ADD_UP = "settlements_add_up_to_zero"
@@ -57,13 +56,7 @@ FAIR_SHARE = dg.AssetKey(["marts", "fair_share"])
     "shares and the equal-ROI settlement; from marts.partner_period.",
 )
 def fair_share(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    programme = context.resources.programme.load()
-    with context.resources.output.connect() as con:
-        build_fair_share(con, programme)
-        expose(con, "marts.fair_share")
-        metadata = table_metadata(con, "marts.fair_share")
-        metadata["warnings"] = stage_warning_count(con, "fair_share")
-        return dg.MaterializeResult(metadata=metadata)
+    return build_mart(context, "fair_share", build_fair_share, "fair_share")
 
 
 @dg.asset(
@@ -76,11 +69,7 @@ def fair_share(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     "the balance, per period and cumulative; from clean.contributions and clean.ledger.",
 )
 def joint_pot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    programme = context.resources.programme.load()
-    with context.resources.output.connect() as con:
-        build_joint_pot(con, programme)
-        expose(con, "marts.joint_pot")
-        return dg.MaterializeResult(metadata=table_metadata(con, "marts.joint_pot"))
+    return build_mart(context, "joint_pot", build_joint_pot)
 
 
 @dg.asset_check(

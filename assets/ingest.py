@@ -557,42 +557,28 @@ RAW_KEYS = {
 SUITE_CHECK_NAMES = {kind: f"{kind}_suite" for kind in KINDS}
 
 
+RAW_DESCRIPTIONS = {
+    "submissions": "One row per file seen in the inbox (sha256 + path), archived by hash; "
+    "from inbox/<period>/.",
+    "rejections": "One row per problem found in a file or row (file, row, column, value, rule, "
+    "message); from the readers and the Great Expectations suites.",
+    "vacancies": "One row per accepted vacancy row of a partner file; from "
+    "inbox/<period>/vacancies_<partner>.",
+    "contributions": "One row per accepted contribution row of a partner file; from "
+    "inbox/<period>/contributions_<partner>.",
+    "ledger": "One row per accepted joint-pot spending row; from inbox/<period>/ledger.",
+}
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
-            RAW_KEYS["submissions"],
-            description="One row per file seen in the inbox (sha256 + path), archived by hash; "
-            "from inbox/<period>/.",
+            RAW_KEYS[name],
+            description=description,
             group_name="ingest",
-            kinds={"duckdb"},
-        ),
-        dg.AssetSpec(
-            RAW_KEYS["rejections"],
-            description="One row per problem found in a file or row (file, row, column, value, "
-            "rule, message); from the readers and the Great Expectations suites.",
-            group_name="ingest",
-            kinds={"duckdb"},
-        ),
-        dg.AssetSpec(
-            RAW_KEYS["vacancies"],
-            description="One row per accepted vacancy row of a partner file; from "
-            "inbox/<period>/vacancies_<partner>.",
-            group_name="ingest",
-            kinds={"duckdb", "polars"},
-        ),
-        dg.AssetSpec(
-            RAW_KEYS["contributions"],
-            description="One row per accepted contribution row of a partner file; from "
-            "inbox/<period>/contributions_<partner>.",
-            group_name="ingest",
-            kinds={"duckdb", "polars"},
-        ),
-        dg.AssetSpec(
-            RAW_KEYS["ledger"],
-            description="One row per accepted joint-pot spending row; from inbox/<period>/ledger.",
-            group_name="ingest",
-            kinds={"duckdb", "polars"},
-        ),
+            kinds={"duckdb", "polars"} if name in ROW_TABLES else {"duckdb"},
+        )
+        for name, description in RAW_DESCRIPTIONS.items()
     ],
     check_specs=[
         dg.AssetCheckSpec(

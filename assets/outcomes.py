@@ -14,7 +14,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from assets.tables import expose, sql, table_metadata
+from assets.tables import build_mart, expose, sql
 from domain.programme import Programme
 
 # Scales of the programme's parameters as the SQL holds them. A value with more decimals is
@@ -224,18 +224,6 @@ def partner_period_gaps(con: duckdb.DuckDBPyConnection, programme: Programme) ->
     ).fetchall()[0][0])
 
 
-def _materialized(con: duckdb.DuckDBPyConnection, qualified: str, **extra) -> dg.MaterializeResult:
-    expose(con, qualified)
-    metadata = table_metadata(con, qualified)
-    metadata.update(extra)
-    return dg.MaterializeResult(metadata=metadata)
-
-
-def stage_warning_count(con: duckdb.DuckDBPyConnection, stage: str) -> dg.MetadataValue:
-    count = con.execute("SELECT count(*) FROM marts.warnings WHERE stage = ?", [stage]).fetchall()
-    return dg.MetadataValue.int(int(count[0][0]))
-
-
 PARTNER_PERIOD = dg.AssetKey(["marts", "partner_period"])
 PROGRAMME_PERIOD = dg.AssetKey(["marts", "programme_period"])
 CLEAN = {name: dg.AssetKey(["clean", name]) for name in ("vacancies", "contributions", "periods")}
@@ -254,12 +242,7 @@ ONE_ROW_PER_PARTNER_PERIOD = "one_row_per_partner_and_period"
     "cumulative; from clean.vacancies and clean.contributions.",
 )
 def partner_period(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    programme = context.resources.programme.load()
-    with context.resources.output.connect() as con:
-        build_partner_period(con, programme)
-        return _materialized(
-            con, "marts.partner_period", warnings=stage_warning_count(con, "partner_period")
-        )
+    return build_mart(context, "partner_period", build_partner_period, "partner_period")
 
 
 @dg.asset(
@@ -272,10 +255,7 @@ def partner_period(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     "and means computed from the sums; from marts.partner_period.",
 )
 def programme_period(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    programme = context.resources.programme.load()
-    with context.resources.output.connect() as con:
-        build_programme_period(con, programme)
-        return _materialized(con, "marts.programme_period")
+    return build_mart(context, "programme_period", build_programme_period)
 
 
 @dg.asset_check(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+
+from domain.programme import Programme
 
 SQL = Path(__file__).parent / "sql"
 
@@ -24,6 +27,31 @@ def expose(con: duckdb.DuckDBPyConnection, qualified: str) -> None:
     """Publish `schema.table` under its plain name in `main`, the name the data contract uses."""
     table = qualified.split(".")[-1]
     con.execute(f"CREATE OR REPLACE VIEW main.{table} AS SELECT * FROM {qualified}")
+
+
+def warnings_count(con: duckdb.DuckDBPyConnection, stage: str) -> dg.MetadataValue:
+    """How many marts.warnings rows a stage wrote in this run."""
+    count = con.execute("SELECT count(*) FROM marts.warnings WHERE stage = ?", [stage]).fetchall()
+    return dg.MetadataValue.int(int(count[0][0]))
+
+
+def build_mart(
+    context: dg.AssetExecutionContext,
+    table: str,
+    build: Callable[[duckdb.DuckDBPyConnection, Programme], None],
+    warnings_stage: str | None = None,
+) -> dg.MaterializeResult:
+    """The body every mart asset shares: build `marts.<table>` from the programme, expose it under
+    its contract name and describe it (with the stage's warning count, where it has warnings)."""
+    programme = context.resources.programme.load()
+    qualified = f"marts.{table}"
+    with context.resources.output.connect() as con:
+        build(con, programme)
+        expose(con, qualified)
+        metadata = table_metadata(con, qualified)
+        if warnings_stage is not None:
+            metadata["warnings"] = warnings_count(con, warnings_stage)
+    return dg.MaterializeResult(metadata=metadata)
 
 
 def table_metadata(con: duckdb.DuckDBPyConnection, qualified: str, preview_rows: int = 5) -> dict:

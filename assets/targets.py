@@ -17,9 +17,8 @@ from assets.outcomes import (
     load_partners,
     load_table,
     record_warnings,
-    stage_warning_count,
 )
-from assets.tables import expose, sql, table_metadata
+from assets.tables import build_mart, sql
 from domain.periods import is_quarter
 from domain.programme import Programme
 
@@ -110,13 +109,7 @@ def build_target_progress(con: duckdb.DuckDBPyConnection, programme: Programme) 
     "date), ratio and status; from marts.partner_period and marts.programme_period.",
 )
 def target_progress(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    programme = context.resources.programme.load()
-    with context.resources.output.connect() as con:
-        build_target_progress(con, programme)
-        expose(con, "marts.target_progress")
-        metadata = table_metadata(con, "marts.target_progress")
-        metadata["warnings"] = stage_warning_count(con, "target_progress")
-        return dg.MaterializeResult(metadata=metadata)
+    return build_mart(context, "target_progress", build_target_progress, "target_progress")
 
 
 ASSETS = [target_progress]
