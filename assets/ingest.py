@@ -161,14 +161,14 @@ def _scan_inbox(
     folder = programme_dir / "inbox" / period
     if not folder.is_dir():
         return []
-    inbox_root = (programme_dir / "inbox").resolve()
+    period_root = folder.resolve()
     files: list[InboxFile] = []
     for path in sorted(folder.iterdir()):
         if path.name.startswith((".", "~$")) or path.is_dir():
             continue
         relative = path.relative_to(programme_dir).as_posix()
-        if path.is_symlink() and not path.resolve().is_relative_to(inbox_root):
-            # never read or archive what a link outside the inbox points at
+        if path.is_symlink() and not path.resolve().is_relative_to(period_root):
+            # never read or archive what a link outside its period folder points at
             link = str(path.readlink())
             files.append(
                 InboxFile(
@@ -181,7 +181,7 @@ def _scan_inbox(
                     problems=[
                         _file_problem(
                             "symlink_outside_inbox",
-                            f"{relative} is a link to {link}, outside the inbox: not read",
+                            f"{relative} is a link to {link}, outside inbox/{period}/: not read",
                             link,
                         )
                     ],
@@ -248,9 +248,18 @@ def _reject_duplicate_submissions(files: list[InboxFile]) -> None:
                 )
 
 
+@dataclass
+class KindBatch:
+    """One kind's rows of a period: `rows` refer to `files` by file_key, so that a million rows do
+    not each carry their file's sha256, path and partner as strings."""
+
+    rows: pl.DataFrame
+    files: pl.DataFrame  # file_key, sha256, path, partner
+
+
 def read_and_validate(
     files: list[InboxFile], programme: Programme, period: str
-) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, list[dict]]:
+) -> tuple[dict[str, KindBatch], pl.DataFrame, list[dict]]:
     """Read every file, run each kind's suite once over the period's batch.
 
     Returns the accepted rows per kind, all problems as a rejections frame, and the suites'
@@ -271,7 +280,7 @@ def read_and_validate(
             for problem in item.parsed.problems:
                 problem_rows.append(_problem_row(item, period, problem))
 
-    accepted: dict[str, pl.DataFrame] = {}
+    batches: dict[str, KindBatch] = {}
     validation: list[dict] = []
     for kind in KINDS:
         readable = [
@@ -280,53 +289,61 @@ def read_and_validate(
             if item.kind == kind and item.parsed is not None and not _has_file_problem(item)
         ]
         batch = _batch(readable, kind)
-        if batch.is_empty():
-            accepted[kind] = batch
+        batches[kind] = batch
+        if batch.rows.is_empty():
             continue
-        outcome = run_suite(kind, batch.drop("sha256", "path", "partner"), programme, period)
+        outcome = run_suite(kind, batch.rows, programme, period)
         for result in outcome.results:
             validation.append({"period": period, "kind": kind, **result})
-        by_index = batch.select("batch_index", "sha256", "path", "partner")
-        lookup = {row[0]: row for row in by_index.iter_rows()}
+        failing = [batch_index for batch_index, _ in outcome.problems]
+        file_of_row = dict(
+            batch.rows.filter(pl.col("batch_index").is_in(failing))
+            .select("batch_index", "file_key")
+            .iter_rows()
+        )
         for batch_index, problem in outcome.problems:
-            _, sha256, path, partner = lookup[batch_index]
-            problem_rows.append(
-                _problem_row_for(sha256, path, partner, kind, period, problem)
-            )
-        accepted[kind] = batch
+            item = readable[file_of_row[batch_index]]
+            problem_rows.append(_problem_row(item, period, problem))
     rejections = _rejections_frame(problem_rows)
     bad_rows = rejections.filter(pl.col("row_number").is_not_null()).select(
-        "sha256", "path", "row_number"
-    ).unique()
-    for kind, batch in accepted.items():
-        if batch.is_empty():
-            continue
-        accepted[kind] = batch.join(
-            bad_rows, on=["sha256", "path", "row_number"], how="anti"
-        ).sort("batch_index")
-    return accepted, rejections, validation
+        "sha256", "path", pl.col("row_number").cast(pl.Int64)
+    )
+    for batch in batches.values():
+        bad = bad_rows.join(batch.files, on=["sha256", "path"]).select("file_key", "row_number")
+        if not bad.is_empty() and not batch.rows.is_empty():
+            batch.rows = batch.rows.join(
+                bad.unique(), on=["file_key", "row_number"], how="anti", maintain_order="left"
+            )
+    return batches, rejections, validation
 
 
 def _has_file_problem(item: InboxFile) -> bool:
     return item.parsed is not None and any(p.row_number is None for p in item.parsed.problems)
 
 
-def _batch(items: list[InboxFile], kind: str) -> pl.DataFrame:
-    frames = []
-    for file_key, item in enumerate(items):
-        frame = item.parsed.frame
-        frames.append(
-            frame.select("row_number", *ROW_COLUMNS[kind]).with_columns(
-                pl.lit(item.sha256).alias("sha256"),
-                pl.lit(item.relative_path).alias("path"),
-                pl.lit(item.partner, dtype=pl.String).alias("partner"),
-                pl.lit(file_key, dtype=pl.Int64).alias("file_key"),
-            )
+def _batch(items: list[InboxFile], kind: str) -> KindBatch:
+    files = pl.DataFrame(
+        {
+            "file_key": list(range(len(items))),
+            "sha256": [item.sha256 for item in items],
+            "path": [item.relative_path for item in items],
+            "partner": [item.partner for item in items],
+        },
+        schema={"file_key": pl.Int64, "sha256": pl.String, "path": pl.String, "partner": pl.String},
+    )
+    frames = [
+        item.parsed.frame.select("row_number", *ROW_COLUMNS[kind]).with_columns(
+            pl.lit(file_key, dtype=pl.Int64).alias("file_key")
         )
+        for file_key, item in enumerate(items)
+    ]
     if not frames:
-        return pl.DataFrame()
-    batch = pl.concat(frames, how="vertical_relaxed")
-    return batch.with_row_index("batch_index").with_columns(pl.col("batch_index").cast(pl.Int64))
+        return KindBatch(rows=pl.DataFrame(), files=files)
+    rows = pl.concat(frames, how="vertical_relaxed")
+    rows = rows.with_row_index("batch_index").with_columns(
+        pl.col("batch_index").cast(pl.Int64), pl.col("row_number").cast(pl.Int64)
+    )
+    return KindBatch(rows=rows, files=files)
 
 
 def _problem_row(item: InboxFile, period: str, problem: Problem) -> dict:
@@ -378,27 +395,32 @@ def write_period(
     con: duckdb.DuckDBPyConnection,
     period: str,
     files: list[InboxFile],
-    accepted: dict[str, pl.DataFrame],
+    accepted: dict[str, KindBatch],
     rejections: pl.DataFrame,
     validation: list[dict],
 ) -> None:
     """Replace the period's rows and rejections, and update its submission history, atomically."""
     ensure_schema(con)
     submissions = _submissions_frame(files, rejections, period)
+    # raw rows need no order (every later table orders by its key); not keeping it saves memory
+    con.execute("SET preserve_insertion_order = false")
     con.execute("BEGIN TRANSACTION")
     try:
         for kind, table in ROW_TABLES.items():
             con.execute(f"DELETE FROM {table} WHERE period = ?", [period])
-            frame = accepted.get(kind)
-            if frame is None or frame.is_empty():
+            batch = accepted.get(kind)
+            if batch is None or batch.rows.is_empty():
                 continue
-            rows = frame.with_columns(pl.lit(period).alias("period"))
-            columns = ["sha256", "path", "partner", "period", "row_number", *ROW_COLUMNS[kind]]
-            if kind == "ledger":
-                columns.remove("partner")
-            con.register("incoming_rows", rows.select(columns))
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows")
+            partner = "" if kind == "ledger" else "f.partner, "
+            con.register("incoming_rows", batch.rows.select("file_key", "row_number", *ROW_COLUMNS[kind]))
+            con.register("incoming_files", batch.files)
+            con.execute(
+                f"INSERT INTO {table} BY NAME SELECT f.sha256, f.path, {partner}? AS period, "
+                f"r.* EXCLUDE (file_key) FROM incoming_rows AS r JOIN incoming_files AS f USING (file_key)",
+                [period],
+            )
             con.unregister("incoming_rows")
+            con.unregister("incoming_files")
         con.execute("DELETE FROM raw.rejections WHERE period = ?", [period])
         if not rejections.is_empty():
             con.register("incoming_rejections", rejections)

@@ -45,21 +45,45 @@ Choices the data contract left open (also in docs/methodology.md):
 - **A row with more fields than the header** (typically an unquoted decimal comma in a
   `,`-separated file) is rule `too_many_fields`, because its values cannot be trusted.
   Separators at the end of a row (empty extra fields) are harmless and ignored.
+- **The header** is the first of the top 20 lines (or rows of a sheet) that names every required
+  column; title lines and export dates above it are skipped, and rows keep the numbers a
+  spreadsheet shows. Without such a line the first non-blank line is judged: rule
+  `required_columns`, or rule `separator` when splitting it on another character (`|`, `;`,
+  `,`, tab) would have made it a header. A data row whose values all sit in its first column,
+  separated by another separator than the header's, is rule `separator` on that row.
+- **A quote that is never closed** swallows the rest of the file: rule `unclosed_quote` for the
+  file, naming the row where it opens.
 - **File types.** `.csv`, `.txt` and `.tsv` are read as delimited text (separator sniffed from the
-  header: `;`, tab or `,`), `.xlsx`/`.xlsm` as a workbook (first sheet). A workbook named `.csv`,
-  text named `.xlsx`, a corrupt workbook, a binary file or any other extension is one file-level
-  problem (rule `file_type` or `file_unreadable`).
+  header: `;`, tab or `,`), `.xlsx`/`.xlsm` as a workbook. A workbook named `.csv`, text named
+  `.xlsx`, a corrupt workbook, a binary file or any other extension is one file-level problem
+  (rule `file_type` or `file_unreadable`). An OLE compound file named `.xlsx` is a
+  password-protected workbook (rule `file_encrypted`, when it holds an `EncryptedPackage`
+  stream) or an old `.xls` (rule `file_type`).
+- **Sheets.** The sheet whose header names every required column is read, whatever its place (a
+  notes sheet first is fine). Two such sheets are ambiguous: rule `several_sheets`. Without any,
+  the first sheet with cells is judged.
+- **What a workbook holds beyond values** never becomes a silent empty cell: a cell covered by
+  merged cells (only the first cell of a merge holds the value) is rule `merged_cells` with the
+  merged range as value; a formula without a calculated value (written by a program that does
+  not calculate, such as openpyxl) is rule `formula_without_value` with the formula as value; an
+  error value (`#DIV/0!`, `#N/A`) is rule `formula_error`. Only cells below the header and in a
+  column the kind knows count. A formula with its calculated value is read as that value.
+  Numbers in a column that also holds text come from calamine as text with up to 17
+  significant digits (`12345678.119999999`); such text is read with 15, like a number cell.
+- **Text that is code elsewhere** (`=HYPERLINK(...)`, `+cmd|...`, `<script>`) is accepted and
+  stored verbatim: escaping belongs to the pages and the CSV downloads that show it.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from xml.etree import ElementTree
 
 import polars as pl
 
@@ -80,6 +104,10 @@ EXCEL_SIGNIFICANT_DIGITS = 15
 CONTRIBUTION_KINDS = {"geld": "money", "uren": "hours", "taak": "task"}
 SNIFF_CHARS = 64 * 1024
 EXTRA_FIELD = "__extra__"
+HEADER_SEARCH_LINES = 20  # a header lower than this in a file is not looked for
+FOREIGN_SEPARATORS = ("|", ";", ",", "\t")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .xls, or an encrypted .xlsx
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # stream name in an encrypted workbook
 
 
 @dataclass(frozen=True)
@@ -248,6 +276,8 @@ def read_partner_file(
         head = handle.read(8)
     is_zip = head.startswith(b"PK\x03\x04")
     if suffix in EXCEL_SUFFIXES:
+        if head.startswith(OLE_MAGIC):
+            return _rejected(kind, _ole_problem(path, suffix))
         if not is_zip:
             looks = "a text (CSV) file" if _looks_like_text(path) else "not an Excel workbook"
             return _rejected(
@@ -259,7 +289,7 @@ def read_partner_file(
                     suffix,
                 ),
             )
-        table = _read_excel(path, max_rows)
+        table = _read_excel(path, kind, max_rows)
     elif suffix in TEXT_SUFFIXES:
         if is_zip:
             return _rejected(
@@ -271,7 +301,7 @@ def read_partner_file(
                     suffix,
                 ),
             )
-        table = _read_text(path, max_rows)
+        table = _read_text(path, kind, max_rows)
     else:
         return _rejected(
             kind,
@@ -286,6 +316,18 @@ def read_partner_file(
     return _convert(kind, name, table, max_rows)
 
 
+@dataclass(frozen=True)
+class _CellNote:
+    """A cell that a workbook holds in a way the values alone do not show (merged, formula)."""
+
+    row_number: int
+    position: int  # index into the header
+    reference: str  # E3
+    rule: str
+    value: str
+    explanation: str
+
+
 @dataclass
 class _Table:
     """A file as text: the header as written and the data rows as string columns c0..cN."""
@@ -293,6 +335,50 @@ class _Table:
     headers: list[str]
     data: pl.DataFrame  # String columns c0..c{n-1} (+ EXTRA_FIELD); row_number Int64
     dutch: bool  # the decimal comma is the file's default (see the module docstring)
+    separator: str | None = None  # of a text file
+    notes: list[_CellNote] = field(default_factory=list)
+    sheet_remark: str = ""  # which sheet of a workbook was read, when it had several
+
+
+def _ole_problem(path: Path, suffix: str) -> Problem:
+    """An OLE compound file under an Excel name: a password-protected workbook or an old .xls."""
+    name = path.name
+    if _contains(path, ENCRYPTED_STREAM):
+        return _file_problem(
+            "file_encrypted",
+            f"{name} is protected with a password (an encrypted workbook) and cannot be read: "
+            "remove the password in Excel (File > Info > Protect Workbook) and save it again",
+            suffix,
+        )
+    return _file_problem(
+        "file_type",
+        f"{name} is named {suffix} but is an old Excel 97-2003 workbook (.xls): "
+        "save it in Excel as 'Excel Workbook (.xlsx)'",
+        suffix,
+    )
+
+
+def _contains(path: Path, needle: bytes, chunk: int = 1 << 20) -> bool:
+    tail = b""
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(chunk), b""):
+            if needle in tail + block:
+                return True
+            tail = block[-len(needle) :]
+    return False
+
+
+def _recognised(kind: str, headers: list[str]) -> set[str]:
+    by_key = _synonym_index(kind)
+    return {by_key[key].name for key in map(_header_key, headers) if key in by_key}
+
+
+def _synonym_index(kind: str) -> dict[str, ColumnSpec]:
+    return {_header_key(synonym): spec for spec in SPECS[kind] for synonym in spec.synonyms}
+
+
+def _is_header(kind: str, headers: list[str]) -> bool:
+    return {s.name for s in SPECS[kind] if s.required} <= _recognised(kind, headers)
 
 
 def _looks_like_text(path: Path) -> bool:
@@ -347,22 +433,16 @@ def _sniff_separator(first_line: str) -> str:
     return next(sep for sep in (";", "\t", ",") if counts[sep] == best)
 
 
-def _read_text(path: Path, max_rows: int | None) -> _Table | Problem:
+def _read_text(path: Path, kind: str, max_rows: int | None) -> _Table | Problem:
     name = path.name
     raw = path.read_bytes()
-    is_utf8 = False
-    if not raw.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            raw.decode("utf-8")
-            is_utf8 = b"\x00" not in raw[:4096]
-        except UnicodeDecodeError:
-            pass
-    if is_utf8:
-        text = raw.decode("utf-8") if len(raw) <= SNIFF_CHARS else raw[:SNIFF_CHARS].decode("utf-8", "ignore")
+    boms = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    if not raw.startswith(boms) and b"\x00" not in raw[:4096] and _is_utf8(raw):
+        text = raw[:SNIFF_CHARS].decode("utf-8", "ignore")
         data = raw
     else:
         decoded = _decode(raw)
-        if decoded is None and raw.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if decoded is None and raw.startswith(boms):
             return _file_problem(
                 "encoding",
                 f"{name} starts with a Unicode byte-order mark but its text does not follow it: "
@@ -375,27 +455,32 @@ def _read_text(path: Path, max_rows: int | None) -> _Table | Problem:
             )
         text = decoded[:SNIFF_CHARS]
         data = decoded.encode("utf-8")
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[3:]
+        del decoded
+    del raw
     if data.count(b"\r") != data.count(b"\r\n"):
         # CR-only (old Mac) or mixed line endings: Polars only splits on \n
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    stripped = text.lstrip("\n")
-    if not stripped.strip():
+    if not text.strip():
         return _file_problem("empty_file", f"{name} has no header and no rows")
-    separator = _sniff_separator(stripped.split("\n", 1)[0])
-    headers = next(csv.reader(io.StringIO(stripped), delimiter=separator))
+    found = _find_text_header(name, kind, text)
+    if isinstance(found, Problem):
+        return found
+    line_index, separator, headers = found
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    for _ in range(line_index):
+        start = data.index(b"\n", start) + 1
     width = len(headers)
     # An extra column catches rows with more fields than the header (see too_many_fields);
     # reading the real header as the first data row keeps Polars from judging it.
     names = [f"c{i}" for i in range(width)] + [EXTRA_FIELD]
     synthetic = separator.join(names).encode("utf-8") + b"\n"
-    blank_prefix = data[: len(data) - len(data.lstrip(b"\r\n"))]
-    leading_blank = blank_prefix.count(b"\n")
+    # one copy of the file in memory while Polars reads it (a view, not a slice, of the rest)
+    content = synthetic + memoryview(data)[start:]
+    del data
     try:
         frame = pl.read_csv(
-            synthetic + data[len(blank_prefix) :],
+            content,
             separator=separator,
             has_header=True,
             infer_schema=False,
@@ -404,51 +489,184 @@ def _read_text(path: Path, max_rows: int | None) -> _Table | Problem:
             raise_if_empty=False,
         )
     except pl.exceptions.PolarsError as error:
+        rest = content[len(synthetic) :].decode("utf-8", "replace")
+        unclosed = _unclosed_quote(rest, line_index + 1)
+        if unclosed is not None:
+            row_number, line = unclosed
+            return _file_problem(
+                "unclosed_quote",
+                f"{name}: the quote (\") opened in row {row_number} is never closed, so the rest "
+                f"of the file cannot be read; row {row_number} starts with '{line}': remove the "
+                "quote or close it",
+                line,
+            )
         return _file_problem(
             "file_unreadable",
             f"{name} cannot be read as a '{_separator_name(separator)}'-separated file: "
             f"{str(error).splitlines()[0]}",
         )
-    frame = frame.slice(1).with_row_index("row_number", offset=2 + leading_blank)
+    frame = frame.slice(1).with_row_index("row_number", offset=line_index + 2)
     frame = frame.with_columns(pl.col("row_number").cast(pl.Int64))
-    return _Table(headers=headers, data=frame, dutch=separator != ",")
+    return _Table(headers=headers, data=frame, dutch=separator != ",", separator=separator)
+
+
+def _find_text_header(name: str, kind: str, text: str) -> tuple[int, str, list[str]] | Problem:
+    """(line index, separator, headers) of the header: the first line naming every required column.
+
+    Exports often put a title or a date above the header; those lines are skipped (their row
+    numbers still count). Without such a line the first non-blank line is the header, and
+    `required_columns` later says what it lacks, unless another separator would have made it one.
+    """
+    lines = text.split("\n", HEADER_SEARCH_LINES)[:HEADER_SEARCH_LINES]
+    first: tuple[int, str, list[str]] | None = None
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        separator = _sniff_separator(line)
+        headers = next(csv.reader([line], delimiter=separator), [])
+        if _is_header(kind, headers):
+            return index, separator, headers
+        if first is None:
+            first = (index, separator, headers)
+    assert first is not None  # the text is not blank
+    index, separator, headers = first
+    line = lines[index]
+    for other in FOREIGN_SEPARATORS:
+        if other != separator and _is_header(kind, line.split(other)):
+            return _file_problem(
+                "separator",
+                f"{name}: the columns of the header '{_clip(line)}' are separated by '{other}': "
+                "separate them by ';' (or ',' or tab)",
+                other,
+            )
+    return first
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _unclosed_quote(text: str, header_row: int) -> tuple[int, str] | None:
+    """(row, start of its line) where a quote opens that no later quote closes, or None."""
+    row = header_row
+    quoted = False
+    opened_at = opened_line = line_start = 0
+    for match in re.finditer(r'["\n]', text):
+        if match.group() == '"':
+            quoted = not quoted
+            if quoted:
+                opened_at, opened_line = row, line_start
+        elif not quoted:
+            row += 1
+            line_start = match.end()
+    if not quoted:
+        return None
+    return opened_at, _clip(text[opened_line:].split("\n", 1)[0])
+
+
+def _is_utf8(raw: bytes, chunk: int = 1 << 20) -> bool:
+    """Strict UTF-8, checked in pieces so that the whole file is never decoded at once."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
+    try:
+        for start in range(0, len(raw), chunk):
+            decoder.decode(view[start : start + chunk])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _separator_name(separator: str) -> str:
     return {"\t": "tab"}.get(separator, separator)
 
 
-def _read_excel(path: Path, max_rows: int | None) -> _Table | Problem:
+def _read_excel(path: Path, kind: str, max_rows: int | None) -> _Table | Problem:
+    """The one sheet that holds the kind's columns, with merged and formula cells noted.
+
+    The header is the first of a sheet's top rows that names every required column, so a title
+    above it is skipped. With several sheets, the sheet that has such a header is read; two such
+    sheets are ambiguous and rejected. Without any, the first sheet is judged (required_columns).
+    """
+    import fastexcel
+
     name = path.name
-    options = dict(engine="calamine", drop_empty_rows=False, drop_empty_cols=False, raise_if_empty=False)
     try:
-        head = pl.read_excel(path, has_header=False, read_options={"n_rows": 1}, **options)
-        if head.is_empty():
-            return _file_problem("empty_file", f"{name}: the first sheet is empty")
-        limit = {} if max_rows is None else {"n_rows": max_rows + 1}
-        frame = pl.read_excel(path, has_header=True, infer_schema_length=None, read_options=limit, **options)
-        offset = _first_used_row(path)
+        reader = fastexcel.read_excel(path)
+        sheet_names = list(reader.sheet_names)
+        tops = [
+            reader.load_sheet(index, header_row=None, n_rows=HEADER_SEARCH_LINES, dtypes="string")
+            .to_polars()
+            .rows()
+            for index in range(len(sheet_names))
+        ]
     except Exception as error:  # fastexcel and zipfile raise many kinds: each means unreadable
-        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return _unreadable_workbook(name, error)
+    found: list[tuple[int, int]] = []  # (sheet index, header row within the sheet's used range)
+    for index, top in enumerate(tops):
+        for offset, row in enumerate(top):
+            if _is_header(kind, _texts(row)):
+                found.append((index, offset))
+                break
+    if len(found) > 1:
+        listed = ", ".join(f"'{sheet_names[index]}'" for index, _ in found)
         return _file_problem(
-            "file_unreadable",
-            f"{name} is not a readable Excel workbook ({first}): open it in Excel and save it again as .xlsx",
+            "several_sheets",
+            f"{name} has {len(found)} sheets with {kind} columns ({listed}): keep the rows in one "
+            "sheet, or send one file per sheet",
+            ", ".join(sheet_names[index] for index, _ in found),
         )
-    headers = ["" if v is None else str(v) for v in head.row(0)]
+    remark = ""
+    if found:
+        index, offset = found[0]
+    else:
+        filled = [i for i, top in enumerate(tops) if any(v is not None for row in top for v in row)]
+        if not filled:
+            return _file_problem("empty_file", f"{name}: the workbook has no filled cells")
+        index = filled[0]
+        offset = next(i for i, row in enumerate(tops[index]) if any(v is not None for v in row))
+        if len(sheet_names) > 1:
+            remark = f" (read sheet '{sheet_names[index]}' of {', '.join(sheet_names)})"
+    headers = _texts(tops[index][offset])
+    try:
+        header_row = _first_used_row(path, sheet_names[index]) + offset  # as the spreadsheet numbers it
+        sheet = reader.load_sheet(
+            index,
+            header_row=header_row - 1,
+            n_rows=None if max_rows is None else max_rows + 1,
+            schema_sample_rows=None,
+        )
+        positions = {c.absolute_index: c.index for c in sheet.available_columns()}
+        frame = sheet.to_polars()
+        notes = _cell_notes(path, sheet_names[index], header_row, positions)
+    except Exception as error:
+        return _unreadable_workbook(name, error)
     columns = [_excel_text(frame.get_column(c)).alias(f"c{i}") for i, c in enumerate(frame.columns)]
     data = pl.DataFrame(columns) if columns else pl.DataFrame()
-    data = data.with_row_index("row_number", offset=offset + 1)
+    data = data.with_row_index("row_number", offset=header_row + 1)
     data = data.with_columns(pl.col("row_number").cast(pl.Int64))
-    return _Table(headers=headers, data=data, dutch=False)
+    return _Table(headers=headers, data=data, dutch=False, notes=notes, sheet_remark=remark)
 
 
-def _first_used_row(path: Path) -> int:
-    """The spreadsheet row of the first row with a value (calamine leaves empty rows above out)."""
+def _unreadable_workbook(name: str, error: Exception) -> Problem:
+    first = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return _file_problem(
+        "file_unreadable",
+        f"{name} is not a readable Excel workbook ({first}): open it in Excel and save it again as .xlsx",
+    )
+
+
+def _texts(row: tuple) -> list[str]:
+    return ["" if v is None else str(v) for v in row]
+
+
+def _first_used_row(path: Path, sheet_name: str) -> int:
+    """The spreadsheet row of a sheet's first row with a value (calamine leaves empty rows above out)."""
     from openpyxl import load_workbook
 
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
-        sheet = workbook.worksheets[0]
+        sheet = workbook[sheet_name]
         for number, row in enumerate(sheet.iter_rows(max_row=1000, values_only=True), start=1):
             if any(v not in (None, "") for v in row):
                 return number
@@ -457,11 +675,121 @@ def _first_used_row(path: Path) -> int:
         workbook.close()
 
 
+SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATIONSHIP_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PACKAGE_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# only sheets with one of these markers are parsed cell by cell (a big plain sheet is not)
+NOTE_MARKERS = (b"<mergeCell ", b"<f>", b"<f ", b't="e"')
+
+
+def _sheet_member(archive: zipfile.ZipFile, sheet_name: str) -> str:
+    """The zip member of the sheet named `sheet_name`, through workbook.xml and its relationships."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    sheets = workbook.findall(f"{SHEET_NS}sheets/{SHEET_NS}sheet")
+    sheet = next(s for s in sheets if s.get("name") == sheet_name)
+    target_id = sheet.get(f"{RELATIONSHIP_NS}id")
+    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    target = next(
+        r.get("Target") for r in relations.iter(f"{PACKAGE_NS}Relationship") if r.get("Id") == target_id
+    )
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _has_marker(archive: zipfile.ZipFile, member: str) -> bool:
+    tail = b""
+    with archive.open(member) as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            window = tail + block
+            if any(marker in window for marker in NOTE_MARKERS):
+                return True
+            tail = block[-8:]
+    return False
+
+
+def _cell_notes(path: Path, sheet_name: str, header_row: int, positions: dict[int, int]) -> list[_CellNote]:
+    """Cells below the header that merged cells cover, formulas without a value, error values.
+
+    calamine returns all three as empty cells; a partner would see a value in Excel (or a formula
+    that was never calculated, when a program other than Excel wrote the file), so each becomes a
+    problem that says what is in the cell instead of a silent empty.
+    """
+    from openpyxl.utils.cell import (
+        column_index_from_string,
+        coordinate_from_string,
+        get_column_letter,
+        range_boundaries,
+    )
+
+    notes: list[_CellNote] = []
+    with zipfile.ZipFile(path) as archive:
+        member = _sheet_member(archive, sheet_name)
+        if not _has_marker(archive, member):
+            return notes
+        with archive.open(member) as stream:
+            for _, element in ElementTree.iterparse(stream):
+                tag = element.tag
+                if tag == f"{SHEET_NS}c":
+                    note = _formula_note(element)
+                    if note is not None:
+                        letters, row = coordinate_from_string(element.get("r"))
+                        column = column_index_from_string(letters) - 1
+                        if row > header_row and column in positions:
+                            rule, value, explanation = note
+                            notes.append(
+                                _CellNote(row, positions[column], element.get("r"), rule, value, explanation)
+                            )
+                elif tag == f"{SHEET_NS}row":
+                    element.clear()
+                elif tag == f"{SHEET_NS}mergeCell":
+                    reference = element.get("ref", "")
+                    low_column, low_row, high_column, high_row = range_boundaries(reference)
+                    for row in range(max(low_row, header_row + 1), high_row + 1):
+                        for column in range(low_column, high_column + 1):
+                            if (row, column) == (low_row, low_column) or column - 1 not in positions:
+                                continue
+                            notes.append(
+                                _CellNote(
+                                    row,
+                                    positions[column - 1],
+                                    f"{get_column_letter(column)}{row}",
+                                    "merged_cells",
+                                    reference,
+                                    f"is part of the merged cells {reference}, and only the first "
+                                    "cell of a merge holds a value: unmerge the cells and fill in "
+                                    "every row",
+                                )
+                            )
+    return notes
+
+
+def _formula_note(cell: ElementTree.Element) -> tuple[str, str, str] | None:
+    formula = cell.find(f"{SHEET_NS}f")
+    value = cell.find(f"{SHEET_NS}v")
+    cached = None if value is None else value.text
+    written = f"={formula.text}" if formula is not None and formula.text else None
+    if cell.get("t") == "e":
+        source = f" of the formula {written}" if written else ""
+        return (
+            "formula_error",
+            cached or "#VALUE!",
+            f"holds the error {cached}{source}: correct it or type the value",
+        )
+    if formula is None or (cached not in (None, "") or cell.get("t") == "str"):
+        return None
+    shown = written or "(a shared formula)"
+    return (
+        "formula_without_value",
+        shown,
+        f"holds the formula {shown} but no calculated value (the program that wrote the file "
+        "did not calculate it): open the file in Excel and save it, or paste the values",
+    )
+
+
 def _excel_text(series: pl.Series) -> pl.Series:
     """An Excel column as text, in the forms the text converters read."""
     dtype = series.dtype
     if dtype == pl.String:
-        return series
+        return _unspill_floats(series)
     if dtype.is_float():
         return pl.Series(
             series.name,
@@ -473,6 +801,22 @@ def _excel_text(series: pl.Series) -> pl.Series:
     if dtype == pl.Datetime:
         return series.dt.strftime("%Y-%m-%d %H:%M:%S")
     return series.cast(pl.String)
+
+
+def _unspill_floats(series: pl.Series) -> pl.Series:
+    """Numbers in a column that also holds text, as Excel shows them.
+
+    calamine turns such a column into text and writes its numbers with up to 17 significant
+    digits (12345678.12 becomes '12345678.119999999'). A cell of 16 or more significant digits
+    with a decimal point is such a float, never typed text (Excel keeps 15), so it is written
+    again with 15 digits, like a number cell.
+    """
+    digits = series.str.replace_all(r"[^0-9]", "").str.strip_chars_start("0").str.len_chars()
+    spilled = series.str.contains(r"^-?\d+\.\d+$") & (digits >= 16)
+    if not spilled.any():
+        return series
+    pairs = zip(series.to_list(), spilled.fill_null(False).to_list(), strict=True)
+    return pl.Series(series.name, [_float_text(float(v)) if hit else v for v, hit in pairs], dtype=pl.String)
 
 
 def _float_text(value: float) -> str:
@@ -490,10 +834,7 @@ def _float_text(value: float) -> str:
 
 def _convert(kind: str, name: str, table: _Table, max_rows: int | None) -> ParsedFile:
     specs = SPECS[kind]
-    by_key: dict[str, ColumnSpec] = {}
-    for spec in specs:
-        for synonym in spec.synonyms:
-            by_key[_header_key(synonym)] = spec
+    by_key = _synonym_index(kind)
     found: dict[str, list[tuple[int, str]]] = {}
     for index, header in enumerate(table.headers):
         spec = by_key.get(_header_key(header))
@@ -517,7 +858,8 @@ def _convert(kind: str, name: str, table: _Table, max_rows: int | None) -> Parse
         problems.append(
             _file_problem(
                 "required_columns",
-                f"{name} lacks the required column(s) {', '.join(missing)}: expected {wanted}; found {seen}",
+                f"{name} lacks the required column(s) {', '.join(missing)}: expected {wanted}; found {seen}"
+                f"{table.sheet_remark}",
                 ", ".join(missing),
             )
         )
@@ -535,20 +877,10 @@ def _convert(kind: str, name: str, table: _Table, max_rows: int | None) -> Parse
     if problems:
         return ParsedFile(kind=kind, frame=_empty(kind), problems=problems, source_columns=source_columns)
 
-    data = table.data
-    raw = {c: pl.col(f"c{hits[0][0]}") for c, hits in found.items()}
-    texts = [
-        (raw[s.name].str.strip_chars() if s.name in raw else pl.lit(None, pl.String)).alias(s.name)
-        for s in specs
-    ]
-    extra = pl.col(EXTRA_FIELD) if EXTRA_FIELD in data.columns else pl.lit(None, pl.String)
-    cells = data.select(
-        "row_number",
-        *texts,
-        extra.str.strip_chars().alias(EXTRA_FIELD),
-    ).with_columns(pl.col(s.name).replace("", None) for s in specs)
-    blank = pl.all_horizontal(pl.col(s.name).is_null() for s in specs) & pl.col(EXTRA_FIELD).is_null()
-    cells = cells.filter(~blank)
+    at_position = {hits[0][0]: canonical for canonical, hits in found.items()}
+    squeezed = _squeezed_rows(table, at_position, source_columns)
+    cells = _cells(table, found, specs)
+    table.data = pl.DataFrame()  # the text of every column is no longer needed: free it
 
     typed = cells
     for spec in specs:
@@ -559,6 +891,22 @@ def _convert(kind: str, name: str, table: _Table, max_rows: int | None) -> Parse
             problems.append(
                 _cell_problem(spec, source_columns[spec.name], row_number, value, reason, table.dutch)
             )
+    kept = set(cells.get_column("row_number").to_list()) if table.notes else set()
+    for note in table.notes:
+        canonical = at_position.get(note.position)
+        if canonical is not None and note.row_number in kept:
+            source = source_columns[canonical]
+            problems.append(
+                Problem(
+                    note.row_number,
+                    canonical,
+                    source,
+                    note.value,
+                    note.rule,
+                    f"{source} (cell {note.reference}) {note.explanation}",
+                )
+            )
+    problems.extend(squeezed)
     too_long = cells.filter(pl.col(EXTRA_FIELD).is_not_null())
     width = len(table.headers)
     for row_number, value in too_long.select("row_number", EXTRA_FIELD).iter_rows():
@@ -584,11 +932,82 @@ def _convert(kind: str, name: str, table: _Table, max_rows: int | None) -> Parse
     )
 
 
+def _squeezed_rows(
+    table: _Table, at_position: dict[int, str], source_columns: dict[str, str]
+) -> list[Problem]:
+    """Rows of a text file written with another separator than its header: all in the first cell.
+
+    Only looked for when the first column is one the kind knows, so that such a row is one of
+    the rows kept (see _cells).
+    """
+    width = len(table.headers)
+    canonical = at_position.get(0)
+    if table.separator is None or width < 3 or canonical is None:
+        return []
+    others = [c for c in FOREIGN_SEPARATORS if c != table.separator]
+    rest_empty = pl.all_horizontal(
+        pl.col(f"c{i}").str.strip_chars().replace("", None).is_null() for i in range(1, width)
+    )
+    foreign = pl.max_horizontal(pl.col("c0").str.count_matches(c, literal=True) for c in others)
+    data = table.data
+    if EXTRA_FIELD in data.columns:
+        rest_empty = rest_empty & pl.col(EXTRA_FIELD).is_null()
+    squeezed = data.filter(rest_empty & (foreign >= 2)).select("row_number", pl.col("c0").str.strip_chars())
+    problems = []
+    for row_number, value in squeezed.iter_rows():
+        used = max(others, key=value.count)
+        problems.append(
+            Problem(
+                row_number,
+                canonical,
+                source_columns[canonical],
+                value,
+                "separator",
+                f"row {row_number} has all its values in its first column ('{_clip(value)}'): "
+                f"they are separated by '{_separator_name(used)}' but the header by "
+                f"'{_separator_name(table.separator)}': use one separator in the whole file",
+            )
+        )
+    return problems
+
+
+def _cells(
+    table: _Table, found: dict[str, list[tuple[int, str]]], specs: tuple[ColumnSpec, ...]
+) -> pl.DataFrame:
+    """row_number, the kind's columns as trimmed text (empty = null) and EXTRA_FIELD; no blank rows.
+
+    Each step runs only where it changes something, so that a clean big file is not copied
+    column by column several times over.
+    """
+    data = table.data
+    raw = {c: f"c{hits[0][0]}" for c, hits in found.items()}
+    extra = [EXTRA_FIELD] if EXTRA_FIELD in data.columns else []
+    cells = data.select(
+        "row_number",
+        *[(pl.col(raw[s.name]) if s.name in raw else pl.lit(None, pl.String)).alias(s.name) for s in specs],
+        *extra,
+    )
+    if not extra:
+        cells = cells.with_columns(pl.lit(None, pl.String).alias(EXTRA_FIELD))
+    names = [s.name for s in specs if s.name in raw] + [EXTRA_FIELD]
+    untidy = cells.select(
+        pl.col(name).str.contains(r"^\s|\s$|^$").any().alias(name) for name in names
+    ).row(0, named=True)
+    tidy = [name for name, needed in untidy.items() if needed]
+    if tidy:
+        cells = cells.with_columns(pl.col(name).str.strip_chars().replace("", None) for name in tidy)
+    blank = pl.all_horizontal(pl.col(s.name).is_null() for s in specs) & pl.col(EXTRA_FIELD).is_null()
+    if cells.select(blank.any()).item():
+        cells = cells.filter(~blank)
+    return cells
+
+
 def _convert_column(frame: pl.DataFrame, spec: ColumnSpec, dutch: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Convert one text column; return the frame and its bad cells (row_number, value, reason).
 
-    Conversion runs over the distinct values only (dates, channels and amounts repeat a lot)
-    and is joined back, which makes a million-row file several times faster.
+    Conversion runs over the distinct values only (dates, channels and amounts repeat a lot) and
+    is mapped back onto the column, which makes a million-row file several times faster and
+    leaves the other columns of the frame untouched (no copy).
     """
     value, reason = _converter(spec, dutch)
     # lazy, so that Polars computes the shared sub-expressions (the cleaned text) only once
@@ -599,9 +1018,21 @@ def _convert_column(frame: pl.DataFrame, spec: ColumnSpec, dutch: bool) -> tuple
         .with_columns(value.alias("__value"), reason.alias("__reason"))
         .collect()
     )
-    joined = frame.join(distinct, on=spec.name, how="left", maintain_order="left")
-    bad = joined.filter(pl.col("__reason").is_not_null()).select("row_number", spec.name, "__reason")
-    converted = joined.with_columns(pl.col("__value").alias(spec.name)).drop("__value", "__reason")
+    dtype = DTYPES[spec.convert]
+    converted = frame.with_columns(
+        pl.col(spec.name).replace_strict(
+            distinct.get_column(spec.name), distinct.get_column("__value"), default=None, return_dtype=dtype
+        )
+    )
+    failed = distinct.filter(pl.col("__reason").is_not_null())
+    if failed.is_empty():
+        none = pl.DataFrame(schema={"row_number": pl.Int64, spec.name: pl.String, "__reason": pl.String})
+        return converted, none
+    bad = (
+        frame.select("row_number", spec.name)
+        .filter(pl.col(spec.name).is_in(failed.get_column(spec.name).implode()))
+        .join(failed.select(spec.name, "__reason"), on=spec.name, how="left", maintain_order="left")
+    )
     return converted, bad
 
 

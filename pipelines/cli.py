@@ -11,6 +11,10 @@ import os
 import sys
 from pathlib import Path
 
+# Polars' allocator keeps freed memory for ~10 s; returning it within a second lowers a run's peak
+# resident memory by a few hundred MB on large files. Must be set before Polars is imported.
+os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:1000,muzzy_decay_ms:1000")
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
