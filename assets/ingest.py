@@ -41,6 +41,7 @@ ROW_COLUMNS = {
 WITHDRAWN = "withdrawn"
 HELD_BACK = "held_back"
 HASH_CHUNK = 1 << 20
+INSERT_SLICE_ROWS = 250_000
 
 
 @dataclass
@@ -253,8 +254,9 @@ class KindBatch:
     """One kind's rows of a period: `rows` refer to `files` by file_key, so that a million rows do
     not each carry their file's sha256, path and partner as strings."""
 
-    rows: pl.DataFrame
+    rows: pl.DataFrame  # every readable row, rejected ones included
     files: pl.DataFrame  # file_key, sha256, path, partner
+    rejected: pl.DataFrame | None = None  # file_key, row_number of the rows not to store
 
 
 def read_and_validate(
@@ -309,11 +311,11 @@ def read_and_validate(
         "sha256", "path", pl.col("row_number").cast(pl.Int64)
     )
     for batch in batches.values():
-        bad = bad_rows.join(batch.files, on=["sha256", "path"]).select("file_key", "row_number")
-        if not bad.is_empty() and not batch.rows.is_empty():
-            batch.rows = batch.rows.join(
-                bad.unique(), on=["file_key", "row_number"], how="anti", maintain_order="left"
-            )
+        # the rows themselves are left whole: copying a million rows to drop two costs memory,
+        # so the rejected ones are left out while they are written (write_period)
+        batch.rejected = (
+            bad_rows.join(batch.files, on=["sha256", "path"]).select("file_key", "row_number").unique()
+        )
     return batches, rejections, validation
 
 
@@ -412,15 +414,23 @@ def write_period(
             if batch is None or batch.rows.is_empty():
                 continue
             partner = "" if kind == "ledger" else "f.partner, "
-            con.register("incoming_rows", batch.rows.select("file_key", "row_number", *ROW_COLUMNS[kind]))
             con.register("incoming_files", batch.files)
-            con.execute(
-                f"INSERT INTO {table} BY NAME SELECT f.sha256, f.path, {partner}? AS period, "
-                f"r.* EXCLUDE (file_key) FROM incoming_rows AS r JOIN incoming_files AS f USING (file_key)",
-                [period],
-            )
-            con.unregister("incoming_rows")
+            con.register("incoming_rejected", batch.rejected)
+            # slices bound the buffers DuckDB takes to convert the frame
+            for part in batch.rows.select("file_key", "row_number", *ROW_COLUMNS[kind]).iter_slices(
+                INSERT_SLICE_ROWS
+            ):
+                con.register("incoming_rows", part)
+                con.execute(
+                    f"INSERT INTO {table} BY NAME SELECT f.sha256, f.path, {partner}? AS period, "
+                    "r.* EXCLUDE (file_key) FROM incoming_rows AS r "
+                    "ANTI JOIN incoming_rejected AS x USING (file_key, row_number) "
+                    "JOIN incoming_files AS f USING (file_key)",
+                    [period],
+                )
+                con.unregister("incoming_rows")
             con.unregister("incoming_files")
+            con.unregister("incoming_rejected")
         con.execute("DELETE FROM raw.rejections WHERE period = ?", [period])
         if not rejections.is_empty():
             con.register("incoming_rejections", rejections)

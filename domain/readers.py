@@ -881,8 +881,12 @@ def _convert(kind: str, name: str, table: _Table, max_rows: int | None) -> Parse
     squeezed = _squeezed_rows(table, at_position, source_columns)
     cells = _cells(table, found, specs)
     table.data = pl.DataFrame()  # the text of every column is no longer needed: free it
-
-    typed = cells
+    kept = set(cells.get_column("row_number").to_list()) if table.notes else set()
+    too_long = cells.filter(pl.col(EXTRA_FIELD).is_not_null()).select("row_number", EXTRA_FIELD)
+    # `typed` then holds the only reference to the text, so each column's text is freed as soon
+    # as it is converted instead of all of it living until the end (~20 MB less at 1M rows)
+    typed = cells.drop(EXTRA_FIELD)
+    del cells
     for spec in specs:
         if spec.convert == "text":
             continue
@@ -891,7 +895,6 @@ def _convert(kind: str, name: str, table: _Table, max_rows: int | None) -> Parse
             problems.append(
                 _cell_problem(spec, source_columns[spec.name], row_number, value, reason, table.dutch)
             )
-    kept = set(cells.get_column("row_number").to_list()) if table.notes else set()
     for note in table.notes:
         canonical = at_position.get(note.position)
         if canonical is not None and note.row_number in kept:
@@ -907,9 +910,8 @@ def _convert(kind: str, name: str, table: _Table, max_rows: int | None) -> Parse
                 )
             )
     problems.extend(squeezed)
-    too_long = cells.filter(pl.col(EXTRA_FIELD).is_not_null())
     width = len(table.headers)
-    for row_number, value in too_long.select("row_number", EXTRA_FIELD).iter_rows():
+    for row_number, value in too_long.iter_rows():
         problems.append(
             Problem(
                 row_number,

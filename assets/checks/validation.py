@@ -77,21 +77,45 @@ SET_COLUMNS = {"channel", "kind"}
 
 
 def _pandas_batch(kind: str, frame: pl.DataFrame):
-    columns = [INDEX, *SUITE_COLUMNS[kind]]
-    return frame.select(_for_pandas(c, frame.schema[c]) for c in columns).to_pandas()
+    """The suite's columns as a pandas frame built straight from NumPy arrays.
+
+    Going through Arrow (`DataFrame.to_pandas`) held three copies of every column at once; here
+    a column is converted once, and one without nulls in a NumPy dtype is not copied at all.
+    """
+    import pandas as pd
+
+    columns = {c: _for_pandas(frame.get_column(c)) for c in [INDEX, *SUITE_COLUMNS[kind]]}
+    return pd.DataFrame(columns, copy=False)
 
 
-def _for_pandas(column: str, dtype: pl.DataType) -> pl.Expr:
-    if dtype == pl.Decimal:
-        return pl.col(column).cast(pl.Float64)
-    if dtype == pl.Date:
+def _for_pandas(series: pl.Series):
+    """One column as GX should see it: float, datetime64[ns], dense codes or a categorical."""
+    import pandas as pd
+
+    if series.dtype == pl.Decimal:
+        return series.cast(pl.Float64).to_numpy()
+    if series.dtype == pl.Date:
         # GX compares only datetime64[ns] columns vectorised; others row by row (~3 s/million)
-        return pl.col(column).cast(pl.Datetime("ns"))
-    if column in CODED_COLUMNS:
-        return pl.col(column).rank("dense").cast(pl.Int64)
-    if column in SET_COLUMNS:
-        return pl.col(column).cast(pl.Categorical)
-    return pl.col(column)
+        return series.cast(pl.Datetime("ns")).to_numpy()
+    if series.name in CODED_COLUMNS:
+        return series.rank("dense").cast(pl.Int64).to_numpy()  # float with NaN when it has nulls
+    if series.name in SET_COLUMNS:
+        categories = series.drop_nulls().unique().sort()
+        codes = series.rank("dense").cast(pl.Int32).fill_null(0) - 1  # -1: null
+        return pd.Categorical.from_codes(codes.to_numpy(), categories=categories.to_list())
+    return series.to_numpy()
+
+
+def _release(batch) -> None:
+    """Drop what the reused GX engine keeps of a run: the batch's frame and the computed metrics.
+
+    Without this the frame and the metrics of the last run (tens of MB for a million rows) stay
+    alive until the next run, that is during everything that follows validation.
+    """
+    engine = batch.data.execution_engine
+    engine.batch_manager.batch_data_cache.clear()
+    engine.batch_manager.reset_batch_cache()
+    engine._metric_cache.clear()  # noqa: SLF001  (GX has no public way to empty it)
 
 
 def run_suite(kind: str, frame: pl.DataFrame, programme: Programme, period: str | None) -> SuiteOutcome:
@@ -111,10 +135,14 @@ def run_suite(kind: str, frame: pl.DataFrame, programme: Programme, period: str 
         return SuiteOutcome(problems=[], results=results, success=True)
 
     batch = _batch_definition().get_batch(batch_parameters={"dataframe": _pandas_batch(kind, frame)})
-    validation = batch.validate(
-        suite,
-        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [INDEX]},
-    )
+    try:
+        validation = batch.validate(
+            suite,
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [INDEX]},
+        )
+    finally:
+        _release(batch)
+    del batch
     messages = _Messages(kind, programme, period, frame)
     problems: list[tuple[int, Problem]] = []
     results: list[dict] = []
