@@ -578,6 +578,9 @@ def ingest_period(
         rejections,
         validation,
     )
+    for item in files:
+        # committed: the typed frames are no longer needed, and a run holds every period's files
+        item.parsed = None
     return PeriodIngest(period=period, files=files, rejections=rejections, validation=validation)
 
 
