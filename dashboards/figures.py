@@ -603,39 +603,45 @@ def fair_share_scatter(
     return go.Figure(data=traces, layout=layout)
 
 
+def _money_bar(frame: pl.DataFrame, column: str, colour: str, loc: Locale, **style) -> go.Bar:
+    """One money column per period as bars, its value in the locale on hover."""
+    values = frame[column].to_list()
+    return go.Bar(
+        name=_label(loc, column),
+        x=frame["period"].to_list(),
+        y=[as_float(v) for v in values],
+        marker_color=colour,
+        text=[loc.money(v, decimals=0) for v in values],
+        textposition="none",
+        hovertemplate="%{x} · " + _label(loc, column) + ": %{text}<extra></extra>",
+        **style,
+    )
+
+
+def _money_line(frame: pl.DataFrame, column: str, colour: str, loc: Locale) -> go.Scatter:
+    """One (cumulative) money column per period as a line, its value in the locale on hover."""
+    values = frame[column].to_list()
+    return go.Scatter(
+        name=_label(loc, column),
+        x=frame["period"].to_list(),
+        y=[as_float(v) for v in values],
+        mode="lines+markers",
+        line={"color": colour, "width": 3},
+        text=[loc.money(v, decimals=0) for v in values],
+        hovertemplate="%{x} · " + _label(loc, column) + ": %{text}<extra></extra>",
+    )
+
+
 def joint_pot(frame: pl.DataFrame, loc: Locale) -> go.Figure | None:
     """Money contributed to and spent from the joint pot: per period (bars) and cumulative (lines)."""
     if not has_rows(frame, "period", "contributed", "spent", "contributed_cum", "spent_cum"):
         return None
-    periods = frame["period"].to_list()
-    traces = []
-    for column, colour in (("contributed", COLOURS["contribution"]), ("spent", COLOURS["hunting"])):
-        values = frame[column].to_list()
-        traces.append(
-            go.Bar(
-                name=_label(loc, column),
-                x=periods,
-                y=[as_float(v) for v in values],
-                marker_color=colour,
-                opacity=0.55,
-                text=[loc.money(v, decimals=0) for v in values],
-                textposition="none",
-                hovertemplate="%{x} · " + _label(loc, column) + ": %{text}<extra></extra>",
-            )
-        )
-    for column, colour in (("contributed_cum", COLOURS["contribution"]), ("spent_cum", COLOURS["hunting"])):
-        values = frame[column].to_list()
-        traces.append(
-            go.Scatter(
-                name=_label(loc, column),
-                x=periods,
-                y=[as_float(v) for v in values],
-                mode="lines+markers",
-                line={"color": colour, "width": 3},
-                text=[loc.money(v, decimals=0) for v in values],
-                hovertemplate="%{x} · " + _label(loc, column) + ": %{text}<extra></extra>",
-            )
-        )
+    traces = [
+        _money_bar(frame, "contributed", COLOURS["contribution"], loc, opacity=0.55),
+        _money_bar(frame, "spent", COLOURS["hunting"], loc, opacity=0.55),
+        _money_line(frame, "contributed_cum", COLOURS["contribution"], loc),
+        _money_line(frame, "spent_cum", COLOURS["hunting"], loc),
+    ]
     layout = _layout(loc, barmode="group", xaxis={"type": "category"}, yaxis=_money_axis(loc))
     return go.Figure(data=traces, layout=layout)
 
@@ -644,33 +650,11 @@ def value_over_time(frame: pl.DataFrame, loc: Locale) -> go.Figure | None:
     """Contribution and benefit per period (bars) and cumulative net benefit (line)."""
     if not has_rows(frame, "period", "contribution", "benefit", "net_benefit_cum"):
         return None
-    periods = frame["period"].to_list()
-    traces = []
-    for column, colour in (("contribution", COLOURS["contribution"]), ("benefit", COLOURS["benefit"])):
-        values = frame[column].to_list()
-        traces.append(
-            go.Bar(
-                name=_label(loc, column),
-                x=periods,
-                y=[as_float(v) for v in values],
-                marker_color=colour,
-                text=[loc.money(v, decimals=0) for v in values],
-                textposition="none",
-                hovertemplate="%{x} · " + _label(loc, column) + ": %{text}<extra></extra>",
-            )
-        )
-    values = frame["net_benefit_cum"].to_list()
-    traces.append(
-        go.Scatter(
-            name=_label(loc, "net_benefit_cum"),
-            x=periods,
-            y=[as_float(v) for v in values],
-            mode="lines+markers",
-            line={"color": COLOURS["net"], "width": 3},
-            text=[loc.money(v, decimals=0) for v in values],
-            hovertemplate="%{x} · " + _label(loc, "net_benefit_cum") + ": %{text}<extra></extra>",
-        )
-    )
+    traces = [
+        _money_bar(frame, "contribution", COLOURS["contribution"], loc),
+        _money_bar(frame, "benefit", COLOURS["benefit"], loc),
+        _money_line(frame, "net_benefit_cum", COLOURS["net"], loc),
+    ]
     layout = _layout(loc, barmode="group", xaxis={"type": "category"}, yaxis=_money_axis(loc))
     return go.Figure(data=traces, layout=layout)
 
