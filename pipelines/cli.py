@@ -110,11 +110,13 @@ def _inbox_periods(programme_dir: Path) -> tuple[list[str], list[str]]:
 
 
 def _writable(out: Path) -> str | None:
+    import tempfile
+
     try:
         out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".drijfjacht-write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
+        # a probe of its own: two runs starting together must not remove each other's
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".drijfjacht-write-test-"):
+            pass
     except OSError as error:
         return f"cannot write to {out}: {error.strerror or error}"
     return None
