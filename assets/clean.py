@@ -16,6 +16,14 @@ from domain.periods import Quarter, quarter_range
 from domain.programme import Programme
 
 
+def _write_clean_tables(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame]) -> None:
+    """(Re)create clean.<name> from each frame."""
+    for name, frame in frames.items():
+        con.register("incoming", frame)
+        con.execute(f"CREATE OR REPLACE TABLE clean.{name} AS SELECT * FROM incoming")
+        con.unregister("incoming")
+
+
 def build_reference_tables(con: duckdb.DuckDBPyConnection, programme: Programme) -> list[str]:
     """clean.periods, clean.partners and clean.channels from programme.yaml and the inbox.
 
@@ -62,10 +70,7 @@ def build_reference_tables(con: duckdb.DuckDBPyConnection, programme: Programme)
             schema={"channel": pl.String, "field": pl.String},
         ),
     }
-    for name, frame in frames.items():
-        con.register("incoming", frame)
-        con.execute(f"CREATE OR REPLACE TABLE clean.{name} AS SELECT * FROM incoming")
-        con.unregister("incoming")
+    _write_clean_tables(con, frames)
     return periods
 
 
@@ -132,10 +137,7 @@ def build_decision_tables(
             "accepted_rejections": pl.Int64,
         },
     )
-    for name, frame in (("decisions", log), ("period_status", status)):
-        con.register("incoming", frame)
-        con.execute(f"CREATE OR REPLACE TABLE clean.{name} AS SELECT * FROM incoming")
-        con.unregister("incoming")
+    _write_clean_tables(con, {"decisions": log, "period_status": status})
 
 
 def build_clean_tables(
