@@ -427,6 +427,15 @@ def _trend(change: Decimal | None, higher_is_better: bool | None = True) -> str:
     return "up" if (change > 0) == higher_is_better else "down"
 
 
+def _waterfall_charts(chart_id: str, row, loc) -> list:
+    """The ROI waterfall of one row, this period and cumulative."""
+    return [
+        _chart(chart_id, loc.t("chart_waterfall"), figures.roi_waterfall(row, loc),
+               note=loc.t("waterfall_note")),
+        _chart(f"{chart_id}-cum", loc.t("chart_waterfall_cum"), figures.roi_waterfall(row, loc, "_cum")),
+    ]
+
+
 def _chart(chart_id: str, title: str, figure: go.Figure | None, note: str = "", wide: bool = False) -> Chart:
     return Chart(chart_id, title, figure_json(figure), note, wide)
 
@@ -559,17 +568,7 @@ def _regisseur_page(
             figures.channel_sankey(filled, site.names, site.fields, loc),
             wide=True,
         ),
-        _chart(
-            "chart-waterfall",
-            loc.t("chart_waterfall"),
-            figures.roi_waterfall(programme_row, loc),
-            note=loc.t("waterfall_note"),
-        ),
-        _chart(
-            "chart-waterfall-cum",
-            loc.t("chart_waterfall_cum"),
-            figures.roi_waterfall(programme_row, loc, "_cum"),
-        ),
+        *_waterfall_charts("chart-waterfall", programme_row, loc),
         _chart(
             "chart-cordon",
             loc.t("chart_cordon"),
@@ -905,17 +904,7 @@ def _partner_page(site: _Site, partner: str) -> str:
     programme_rows = _sorted(data.programme_period, "period") if show_programme else pl.DataFrame()
     charts = [
         _chart("chart-own-hires", loc.t("chart_hires_per_period"), figures.hires_per_period(own, loc)),
-        _chart(
-            "chart-own-waterfall",
-            loc.t("chart_waterfall"),
-            figures.roi_waterfall(current, loc),
-            note=loc.t("waterfall_note"),
-        ),
-        _chart(
-            "chart-own-waterfall-cum",
-            loc.t("chart_waterfall_cum"),
-            figures.roi_waterfall(current, loc, "_cum"),
-        ),
+        *_waterfall_charts("chart-own-waterfall", current, loc),
         _chart("chart-own-value", loc.t("chart_value"), figures.value_over_time(own, loc)),
         _chart(
             "chart-own-cost",
