@@ -16,6 +16,11 @@ from domain.programme import Programme, load_programme
 
 WAREHOUSE_FILE = "warehouse.duckdb"
 LOCK_FILE = ".run.lock"
+# DuckDB takes up to 80 % of the machine by default, and the window functions over a sector's
+# vacancy rows use it (9 GiB at 10 million vacancies). With a limit it spills to
+# warehouse.duckdb.tmp/ instead; every table is ordered by its key where order matters, so the
+# insertion order need not be kept (which is what lets DuckDB stream and spill).
+WAREHOUSE_SETTINGS = {"memory_limit": "1500MB", "preserve_insertion_order": False}
 
 
 class OutputBusy(Exception):
@@ -70,13 +75,11 @@ class OutputFolder(dg.ConfigurableResource):
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection to the warehouse file, closed when the block ends."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.warehouse_path))
+        con = duckdb.connect(str(self.warehouse_path), config=WAREHOUSE_SETTINGS)
         try:
             yield con
         finally:
             con.close()
-
-
 
     @contextmanager
     def lock(self) -> Iterator[None]:
