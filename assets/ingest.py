@@ -9,6 +9,7 @@ without problems go on to raw.*_rows.
 import hashlib
 import shutil
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from assets.tables import ensure_schema, expose, table_metadata
 from domain.approvals import approved_files, load_decisions
 from domain.periods import PERIOD_PARTITIONS_NAME, Quarter
 from domain.programme import Programme
-from domain.readers import ParsedFile, Problem, parse_file_name, read_partner_file
+from domain.readers import FILE_INDEX, ParsedFile, Problem, parse_file_name, read_partner_files
 
 PERIOD_PARTITIONS = dg.DynamicPartitionsDefinition(name=PERIOD_PARTITIONS_NAME)
 
@@ -41,7 +42,11 @@ ROW_COLUMNS = {
 WITHDRAWN = "withdrawn"
 HELD_BACK = "held_back"
 HASH_CHUNK = 1 << 20
+SMALL_FILE_BYTES = 8 << 20  # read whole to hash and archive in one read
 INSERT_SLICE_ROWS = 250_000
+# Periods are read, validated and written together until their inboxes hold this much: one read
+# and one suite run per kind for many periods instead of per period, in bounded memory.
+CHUNK_BYTES = 96 << 20
 
 
 @dataclass
@@ -53,6 +58,7 @@ class InboxFile:
     sha256: str
     archive_path: str
     size_bytes: int
+    period: str = ""  # the inbox folder it was found in
     received_at: datetime | None = None  # when the file landed in the inbox (its mtime, UTC)
     kind: str | None = None
     partner: str | None = None
@@ -83,15 +89,32 @@ def _sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def archive_file(path: Path, sha256: str, archive_dir: Path) -> Path:
-    """Copy `path` to `archive_dir/<sha[:2]>/<sha><suffix>` once; a crash never leaves half a copy."""
+def archive_file(path: Path, sha256: str, archive_dir: Path, content: bytes | None = None) -> Path:
+    """Copy `path` to `archive_dir/<sha[:2]>/<sha><suffix>` once; a crash never leaves half a copy.
+
+    `content`: the file's bytes when they were already read (to hash them), written instead of
+    reading the file again.
+    """
     target = archive_dir / sha256[:2] / f"{sha256}{path.suffix.lower()}"
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
-        shutil.copyfile(path, partial)
+        if content is None:
+            shutil.copyfile(path, partial)
+        else:
+            partial.write_bytes(content)
         partial.replace(target)
     return target
+
+
+def _hash_and_archive(path: Path, size: int, archive_dir: Path) -> tuple[str, Path]:
+    """The file's sha256 and its archived copy; a small file is read once for both."""
+    if size > SMALL_FILE_BYTES:
+        sha256 = _sha256_of(path)
+        return sha256, archive_file(path, sha256, archive_dir)
+    content = path.read_bytes()
+    sha256 = hashlib.sha256(content).hexdigest()
+    return sha256, archive_file(path, sha256, archive_dir, content)
 
 
 def _file_problem(rule: str, message: str, value: str | None = None) -> Problem:
@@ -116,6 +139,8 @@ def collect_inbox(
     if approved is not None:
         files = _apply_approval(files, approved, archive_dir, programme, period)
     _reject_duplicate_submissions(files)
+    for item in files:
+        item.period = period
     return files
 
 
@@ -189,15 +214,15 @@ def _scan_inbox(
                 )
             )
             continue
-        sha256 = _sha256_of(path)
-        archived = archive_file(path, sha256, archive_dir)
+        stat = path.stat()
+        sha256, copy = _hash_and_archive(path, stat.st_size, archive_dir)
         item = InboxFile(
             path=path,
             relative_path=relative,
             sha256=sha256,
-            archive_path=archived.relative_to(archive_dir.parent).as_posix(),
-            size_bytes=path.stat().st_size,
-            received_at=datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None),
+            archive_path=copy.relative_to(archive_dir.parent).as_posix(),
+            size_bytes=stat.st_size,
+            received_at=datetime.fromtimestamp(stat.st_mtime, UTC).replace(tzinfo=None),
         )
         _classify(item, programme, period)
         files.append(item)
@@ -251,52 +276,46 @@ def _reject_duplicate_submissions(files: list[InboxFile]) -> None:
 
 @dataclass
 class KindBatch:
-    """One kind's rows of a period: `rows` refer to `files` by file_key, so that a million rows do
-    not each carry their file's sha256, path and partner as strings."""
+    """One kind's rows of one or more periods: `rows` refer to `files` by file_key, so that a
+    million rows do not each carry their file's sha256, path and partner as strings."""
 
-    rows: pl.DataFrame  # every readable row, rejected ones included
-    files: pl.DataFrame  # file_key, sha256, path, partner
+    rows: pl.DataFrame  # batch_index, file_key, period, row_number, the kind's columns; rejected too
+    files: pl.DataFrame  # file_key, sha256, path, partner, period
     rejected: pl.DataFrame | None = None  # file_key, row_number of the rows not to store
 
 
 def read_and_validate(
-    files: list[InboxFile], programme: Programme, period: str
+    files: list[InboxFile], programme: Programme
 ) -> tuple[dict[str, KindBatch], pl.DataFrame, list[dict]]:
-    """Read every file, run each kind's suite once over the period's batch.
+    """Read every file (of any number of periods), run each kind's suite once over all of them.
 
-    Returns the accepted rows per kind, all problems as a rejections frame, and the suites'
-    per-expectation results.
+    Returns the rows per kind, all problems as a rejections frame, and the suites' results per
+    period and expectation.
     """
     limits = programme.limits
-    for item in files:
-        if item.problems or item.kind is None or item.held_back:
-            continue
-        item.parsed = read_partner_file(
-            item.path, item.kind, max_rows=limits.max_rows_per_file, max_bytes=limits.max_file_bytes
-        )
-    problem_rows: list[dict] = []
-    for item in files:
-        for problem in item.problems:
-            problem_rows.append(_problem_row(item, period, problem))
-        if item.parsed is not None:
-            for problem in item.parsed.problems:
-                problem_rows.append(_problem_row(item, period, problem))
-
+    problem_rows = [_problem_row(item, problem) for item in files for problem in item.problems]
     batches: dict[str, KindBatch] = {}
     validation: list[dict] = []
     for kind in KINDS:
-        readable = [
-            item
-            for item in files
-            if item.kind == kind and item.parsed is not None and not _has_file_problem(item)
+        items = [
+            item for item in files if item.kind == kind and not item.problems and not item.held_back
         ]
-        batch = _batch(readable, kind)
+        read = read_partner_files(
+            [item.path for item in items],
+            kind,
+            max_rows=limits.max_rows_per_file,
+            max_bytes=limits.max_file_bytes,
+        )
+        for item, parsed in zip(items, read.files, strict=True):
+            item.parsed = parsed
+            problem_rows.extend(_problem_row(item, problem) for problem in parsed.problems)
+        batch = _batch(items, read.rows)
+        del read
         batches[kind] = batch
         if batch.rows.is_empty():
             continue
-        outcome = run_suite(kind, batch.rows, programme, period)
-        for result in outcome.results:
-            validation.append({"period": period, "kind": kind, **result})
+        outcome = run_suite(kind, batch.rows, programme)
+        validation.extend(_validation_by_period(kind, outcome.results, batch.rows))
         failing = [batch_index for batch_index, _ in outcome.problems]
         file_of_row = dict(
             batch.rows.filter(pl.col("batch_index").is_in(failing))
@@ -304,63 +323,85 @@ def read_and_validate(
             .iter_rows()
         )
         for batch_index, problem in outcome.problems:
-            item = readable[file_of_row[batch_index]]
-            problem_rows.append(_problem_row(item, period, problem))
+            problem_rows.append(_problem_row(items[file_of_row[batch_index]], problem))
     rejections = _rejections_frame(problem_rows)
     bad_rows = rejections.filter(pl.col("row_number").is_not_null()).select(
         "sha256", "path", pl.col("row_number").cast(pl.Int64)
     )
     for batch in batches.values():
         # the rows themselves are left whole: copying a million rows to drop two costs memory,
-        # so the rejected ones are left out while they are written (write_period)
+        # so the rejected ones are left out while they are written (write_periods)
         batch.rejected = (
             bad_rows.join(batch.files, on=["sha256", "path"]).select("file_key", "row_number").unique()
         )
     return batches, rejections, validation
 
 
+def _validation_by_period(kind: str, results: list[dict], rows: pl.DataFrame) -> list[dict]:
+    """Each expectation's outcome per period that has rows of `kind`, from its failing rows."""
+    periods = sorted(rows.get_column("period").unique().to_list())
+    failing = sorted({index for result in results for index in result["failing"]})
+    period_of = dict(
+        rows.filter(pl.col("batch_index").is_in(failing)).select("batch_index", "period").iter_rows()
+    )
+    found = []
+    for period in periods:
+        for result in results:
+            unexpected = sum(1 for index in result["failing"] if period_of[index] == period)
+            found.append(
+                {
+                    "period": period,
+                    "kind": kind,
+                    "expectation": result["expectation"],
+                    "column": result["column"],
+                    "success": unexpected == 0,
+                    "unexpected_count": unexpected,
+                }
+            )
+    return found
+
+
 def _has_file_problem(item: InboxFile) -> bool:
     return item.parsed is not None and any(p.row_number is None for p in item.parsed.problems)
 
 
-def _batch(items: list[InboxFile], kind: str) -> KindBatch:
+def _batch(items: list[InboxFile], rows: pl.DataFrame) -> KindBatch:
     files = pl.DataFrame(
         {
             "file_key": list(range(len(items))),
             "sha256": [item.sha256 for item in items],
             "path": [item.relative_path for item in items],
             "partner": [item.partner for item in items],
+            "period": [item.period for item in items],
         },
-        schema={"file_key": pl.Int64, "sha256": pl.String, "path": pl.String, "partner": pl.String},
+        schema={
+            "file_key": pl.Int64,
+            "sha256": pl.String,
+            "path": pl.String,
+            "partner": pl.String,
+            "period": pl.String,
+        },
     )
-    frames = [
-        item.parsed.frame.select("row_number", *ROW_COLUMNS[kind]).with_columns(
-            pl.lit(file_key, dtype=pl.Int64).alias("file_key")
+    rows = (
+        rows.rename({FILE_INDEX: "file_key"})
+        .with_row_index("batch_index")
+        .with_columns(
+            pl.col("batch_index").cast(pl.Int64),
+            pl.col("file_key")
+            .replace_strict(files["file_key"], files["period"], return_dtype=pl.String)
+            .alias("period"),
         )
-        for file_key, item in enumerate(items)
-    ]
-    if not frames:
-        return KindBatch(rows=pl.DataFrame(), files=files)
-    rows = pl.concat(frames, how="vertical_relaxed")
-    rows = rows.with_row_index("batch_index").with_columns(
-        pl.col("batch_index").cast(pl.Int64), pl.col("row_number").cast(pl.Int64)
     )
     return KindBatch(rows=rows, files=files)
 
 
-def _problem_row(item: InboxFile, period: str, problem: Problem) -> dict:
-    return _problem_row_for(item.sha256, item.relative_path, item.partner, item.kind, period, problem)
-
-
-def _problem_row_for(
-    sha256: str, path: str, partner: str | None, kind: str | None, period: str, problem: Problem
-) -> dict:
+def _problem_row(item: InboxFile, problem: Problem) -> dict:
     return {
-        "sha256": sha256,
-        "path": path,
-        "partner": partner,
-        "period": period,
-        "kind": kind,
+        "sha256": item.sha256,
+        "path": item.relative_path,
+        "partner": item.partner,
+        "period": item.period,
+        "kind": item.kind,
         "row_number": problem.row_number,
         "column": problem.column,
         "source_column": problem.source_column,
@@ -393,23 +434,23 @@ def _rejections_frame(rows: list[dict]) -> pl.DataFrame:
     ).sort(["path", "row_number", "column"], nulls_last=False)
 
 
-def write_period(
+def write_periods(
     con: duckdb.DuckDBPyConnection,
-    period: str,
+    periods: list[str],
     files: list[InboxFile],
     accepted: dict[str, KindBatch],
     rejections: pl.DataFrame,
     validation: list[dict],
 ) -> None:
-    """Replace the period's rows and rejections, and update its submission history, atomically."""
+    """Replace the periods' rows and rejections, and update their submission history, atomically."""
     ensure_schema(con)
-    submissions = _submissions_frame(files, rejections, period)
+    submissions = _submissions_frame(files, rejections)
     # raw rows need no order (every later table orders by its key); not keeping it saves memory
     con.execute("SET preserve_insertion_order = false")
     con.execute("BEGIN TRANSACTION")
     try:
         for kind, table in ROW_TABLES.items():
-            con.execute(f"DELETE FROM {table} WHERE period = ?", [period])
+            con.execute(f"DELETE FROM {table} WHERE list_contains(?, period)", [periods])
             batch = accepted.get(kind)
             if batch is None or batch.rows.is_empty():
                 continue
@@ -422,22 +463,22 @@ def write_period(
             ):
                 con.register("incoming_rows", part)
                 con.execute(
-                    f"INSERT INTO {table} BY NAME SELECT f.sha256, f.path, {partner}? AS period, "
+                    f"INSERT INTO {table} BY NAME SELECT f.sha256, f.path, {partner}f.period, "
                     "r.* EXCLUDE (file_key) FROM incoming_rows AS r "
                     "ANTI JOIN incoming_rejected AS x USING (file_key, row_number) "
-                    "JOIN incoming_files AS f USING (file_key)",
-                    [period],
+                    "JOIN incoming_files AS f USING (file_key)"
                 )
                 con.unregister("incoming_rows")
             con.unregister("incoming_files")
             con.unregister("incoming_rejected")
-        con.execute("DELETE FROM raw.rejections WHERE period = ?", [period])
+        con.execute("DELETE FROM raw.rejections WHERE list_contains(?, period)", [periods])
         if not rejections.is_empty():
             con.register("incoming_rejections", rejections)
             con.execute("INSERT INTO raw.rejections BY NAME SELECT * FROM incoming_rejections")
             con.unregister("incoming_rejections")
-        _record_submissions(con, period, submissions)
-        con.execute("DELETE FROM raw.validation_results WHERE period = ?", [period])
+        for period in periods:
+            _record_submissions(con, period, submissions.filter(pl.col("period") == period))
+        con.execute("DELETE FROM raw.validation_results WHERE list_contains(?, period)", [periods])
         if validation:
             con.register("incoming_validation", _validation_frame(validation))
             con.execute(
@@ -474,9 +515,7 @@ def _validation_frame(validation: list[dict]) -> pl.DataFrame:
     )
 
 
-def _submissions_frame(
-    files: list[InboxFile], rejections: pl.DataFrame, period: str
-) -> pl.DataFrame:
+def _submissions_frame(files: list[InboxFile], rejections: pl.DataFrame) -> pl.DataFrame:
     rejected_rows = (
         rejections.filter(pl.col("row_number").is_not_null())
         .group_by("sha256", "path")
@@ -493,7 +532,7 @@ def _submissions_frame(
                 "sha256": item.sha256,
                 "path": item.relative_path,
                 "partner": item.partner,
-                "period": period,
+                "period": item.period,
                 "kind": item.kind,
                 "archive_path": item.archive_path,
                 "size_bytes": item.size_bytes,
@@ -567,21 +606,63 @@ def ingest_period(
     period: str,
     approved: dict[str, str] | None = None,
 ) -> PeriodIngest:
-    """Archive, read, validate and record every file of one period; the pure core of the asset."""
-    files = collect_inbox(programme, programme_dir, archive_dir, period, approved)
-    accepted, rejections, validation = read_and_validate(files, programme, period)
-    write_period(
-        con,
-        period,
-        files,
-        accepted,
-        rejections,
-        validation,
-    )
-    for item in files:
-        # committed: the typed frames are no longer needed, and a run holds every period's files
-        item.parsed = None
-    return PeriodIngest(period=period, files=files, rejections=rejections, validation=validation)
+    """Archive, read, validate and record every file of one period."""
+    approvals = {} if approved is None else {period: approved}
+    chunks = ingest_periods(con, programme, programme_dir, archive_dir, [period], approvals)
+    return next(chunks)[0]
+
+
+def ingest_periods(
+    con: duckdb.DuckDBPyConnection,
+    programme: Programme,
+    programme_dir: Path,
+    archive_dir: Path,
+    periods: list[str],
+    approvals: dict[str, dict[str, str]],
+) -> Iterator[list[PeriodIngest]]:
+    """Archive, read, validate and record every file of `periods`; the pure core of the asset.
+
+    Consecutive periods are taken together up to CHUNK_BYTES of inbox, each chunk read and
+    validated as one batch per kind and committed in one transaction; one list of PeriodIngest
+    is yielded per committed chunk. `approvals`: period -> the approved files (path -> sha256).
+    """
+    for chunk in _chunks(programme_dir, periods):
+        files = [
+            item
+            for period in chunk
+            for item in collect_inbox(
+                programme, programme_dir, archive_dir, period, approvals.get(period)
+            )
+        ]
+        accepted, rejections, validation = read_and_validate(files, programme)
+        write_periods(con, chunk, files, accepted, rejections, validation)
+        del accepted
+        for item in files:
+            # committed: the parsed files are no longer needed, and a run holds every period's files
+            item.parsed = None
+        yield [
+            PeriodIngest(
+                period=period,
+                files=[item for item in files if item.period == period],
+                rejections=rejections.filter(pl.col("period") == period),
+                validation=[v for v in validation if v["period"] == period],
+            )
+            for period in chunk
+        ]
+
+
+def _chunks(programme_dir: Path, periods: list[str]) -> list[list[str]]:
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for period in periods:
+        folder = programme_dir / "inbox" / period
+        inbox = sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) if folder.is_dir() else 0
+        if chunks[-1] and size + inbox > CHUNK_BYTES:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(period)
+        size += inbox
+    return [chunk for chunk in chunks if chunk]
 
 
 RAW_KEYS = {
@@ -637,22 +718,23 @@ def inbox_files(context: dg.AssetExecutionContext):
     approvals = approved_files(load_decisions(programme_folder.folder))
     results: list[PeriodIngest] = []
     with output.connect() as con:
-        for period in context.partition_keys:
-            result = ingest_period(
-                con, programme, programme_folder.folder, output.archive_dir, period,
-                approvals.get(period),
-            )
-            for item in result.files:
-                if item.held_back:
-                    context.log.warning(
-                        f"{item.relative_path} held back: {period} is approved; reopen the "
-                        "period to apply it"
-                    )
-            results.append(result)
+        periods = list(context.partition_keys)
+        chunks = ingest_periods(
+            con, programme, programme_folder.folder, output.archive_dir, periods, approvals
+        )
+        for chunk in chunks:
+            for result in chunk:
+                for item in result.files:
+                    if item.held_back:
+                        context.log.warning(
+                            f"{item.relative_path} held back: {result.period} is approved; reopen the "
+                            "period to apply it"
+                        )
+                context.log.info(
+                    f"{result.period}: {len(result.files)} file(s), {result.rejections.height} problem(s)"
+                )
+            results.extend(chunk)
             crash_point("ingest")
-            context.log.info(
-                f"{period}: {len(result.files)} file(s), {result.rejections.height} problem(s)"
-            )
         for kind in ("submissions", "rejections"):
             expose(con, f"raw.{kind}")
         metadata = {

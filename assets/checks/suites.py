@@ -1,9 +1,12 @@
-"""Great Expectations suites as code, one per input kind, built from programme.yaml and the period.
+"""Great Expectations suites as code, one per input kind, built from programme.yaml.
 
 Every expectation carries `meta = {"rule": <rule id>, "column": <canonical column>}`: the rule id
 is what a rejection row says (`not_negative`, `filled_on_within_period`, ...) and the column is
-the one a partner has to correct. `period=None` leaves out the rules that need a period (used by
-`drijfjacht check` on a file outside an inbox period folder).
+the one a partner has to correct. The rules that compare a date with the period the file was
+sent for compare it with the row's own `period_start` and `period_end` columns, so that one run
+of a suite validates the files of many periods at once (a sector's ten years in one go).
+`with_period=False` leaves them out (used by `drijfjacht check` on a file outside an inbox
+period folder).
 
 The batch a suite runs over is described in `assets/checks/validation.py`.
 """
@@ -11,12 +14,11 @@ The batch a suite runs over is described in `assets/checks/validation.py`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time
 
 import great_expectations as gx
 from great_expectations.expectations.row_conditions import Column
 
-from domain.periods import Quarter
+from assets.checks.validation import PERIOD_END, PERIOD_START
 from domain.programme import Programme
 
 E = gx.expectations
@@ -25,11 +27,6 @@ CONTRIBUTION_KINDS = ("money", "hours", "task")
 
 def _meta(rule: str, column: str) -> dict:
     return {"rule": rule, "column": column}
-
-
-def _moment(day: date) -> datetime:
-    # pandas holds dates as datetime64: GX compares them with datetimes, not with dates
-    return datetime.combine(day, time())
 
 
 def _required(column: str) -> gx.expectations.Expectation:
@@ -48,26 +45,41 @@ def _not_negative(column: str) -> gx.expectations.Expectation:
     )
 
 
-def _within(column: str, rule: str, quarter: Quarter) -> gx.expectations.Expectation:
-    return E.ExpectColumnValuesToBeBetween(
-        column=column,
-        min_value=_moment(quarter.start),
-        max_value=_moment(quarter.end),
+def _not_after_period(column: str, rule: str) -> gx.expectations.Expectation:
+    return E.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A=PERIOD_END,
+        column_B=column,
+        or_equal=True,
+        ignore_row_if="either_value_is_missing",
         meta=_meta(rule, column),
-        description=f"{column} lies within {quarter}",
+        description=f"{column} is not after the end of its period",
     )
+
+
+def _within(column: str, rule: str) -> list[gx.expectations.Expectation]:
+    return [
+        E.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A=column,
+            column_B=PERIOD_START,
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+            meta=_meta(rule, column),
+            description=f"{column} is not before the start of its period",
+        ),
+        _not_after_period(column, rule),
+    ]
 
 
 def _suite(name: str, expectations: list) -> gx.ExpectationSuite:
     return gx.ExpectationSuite(name=name, expectations=expectations)
 
 
-def _name(kind: str, programme: Programme, period: str | None) -> str:
-    return f"{programme.programme.id}.{kind}.{period or 'any_period'}"
+def _name(kind: str, programme: Programme, with_period: bool) -> str:
+    return f"{programme.programme.id}.{kind}.{'own_period' if with_period else 'any_period'}"
 
 
-def vacancy_suite(programme: Programme, period: str | None) -> gx.ExpectationSuite:
-    """The contract's rules for vacancies_<partner> rows of one period."""
+def vacancy_suite(programme: Programme, with_period: bool) -> gx.ExpectationSuite:
+    """The contract's rules for vacancies_<partner> rows."""
     expectations = [
         _required("vacancy_id"),
         E.ExpectCompoundColumnsToBeUnique(
@@ -97,21 +109,15 @@ def vacancy_suite(programme: Programme, period: str | None) -> gx.ExpectationSui
         _required("hours"),
         _not_negative("hours"),
     ]
-    if period is not None:
-        quarter = Quarter.parse(period)
+    if with_period:
         expectations += [
-            E.ExpectColumnValuesToBeBetween(
-                column="opened_on",
-                max_value=_moment(quarter.end),
-                meta=_meta("opened_on_not_after_period", "opened_on"),
-                description=f"opened_on is not after the end of {quarter}",
-            ),
-            _within("filled_on", "filled_on_within_period", quarter),
+            _not_after_period("opened_on", "opened_on_not_after_period"),
+            *_within("filled_on", "filled_on_within_period"),
         ]
-    return _suite(_name("vacancies", programme, period), expectations)
+    return _suite(_name("vacancies", programme, with_period), expectations)
 
 
-def contribution_suite(programme: Programme, period: str | None) -> gx.ExpectationSuite:
+def contribution_suite(programme: Programme, with_period: bool) -> gx.ExpectationSuite:
     """The contract's rules for contributions_<partner> rows (none of them needs the period)."""
     expectations = [
         _required("kind"),
@@ -130,11 +136,11 @@ def contribution_suite(programme: Programme, period: str | None) -> gx.Expectati
         _required("amount"),
         _not_negative("amount"),
     ]
-    return _suite(_name("contributions", programme, period), expectations)
+    return _suite(_name("contributions", programme, with_period), expectations)
 
 
-def ledger_suite(programme: Programme, period: str | None) -> gx.ExpectationSuite:
-    """The contract's rules for the regisseur's ledger rows of one period."""
+def ledger_suite(programme: Programme, with_period: bool) -> gx.ExpectationSuite:
+    """The contract's rules for the regisseur's ledger rows."""
     expectations = [
         _required("date"),
         _required("cost"),
@@ -146,12 +152,12 @@ def ledger_suite(programme: Programme, period: str | None) -> gx.ExpectationSuit
             description="channel, when given, is a driving channel",
         ),
     ]
-    if period is not None:
-        expectations.append(_within("date", "date_within_period", Quarter.parse(period)))
-    return _suite(_name("ledger", programme, period), expectations)
+    if with_period:
+        expectations += _within("date", "date_within_period")
+    return _suite(_name("ledger", programme, with_period), expectations)
 
 
-SUITES: dict[str, Callable[[Programme, str | None], gx.ExpectationSuite]] = {
+SUITES: dict[str, Callable[[Programme, bool], gx.ExpectationSuite]] = {
     "vacancies": vacancy_suite,
     "contributions": contribution_suite,
     "ledger": ledger_suite,

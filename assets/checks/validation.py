@@ -6,6 +6,8 @@ A **batch** is the rows of one kind for one period, possibly from many files: a 
 - `row_number` (Int64): the row as the partner's spreadsheet shows it;
 - `file_key` (Int64, optional, vacancies only matter): which file a row came from, because a
   vacancy_id must be unique per file; without it the batch counts as one file;
+- `period` (String, optional): the quarter the row's file was sent for; with it the
+  period-bound rules compare each row with its own period, so one run validates many periods;
 - the kind's canonical columns as `domain.readers` produces them (other columns are ignored).
 
 The suite runs once over the whole batch. Great Expectations only takes pandas, so the frame
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
 
 INDEX = "batch_index"
 FILE_KEY = "file_key"
+PERIOD_START = "period_start"  # the first and last day of the row's period, added for the suite
+PERIOD_END = "period_end"
 
 
 @dataclass
@@ -45,7 +49,9 @@ class SuiteOutcome:
     """What one suite run over one batch found."""
 
     problems: list[tuple[int, Problem]]  # (batch_index of the failing row, problem)
-    results: list[dict]  # per expectation: expectation, column, rule, success, unexpected_count
+    # per expectation: expectation, column, rule, success, unexpected_count, and `failing`: the
+    # batch_index of every row that broke it (to count per period)
+    results: list[dict]
     success: bool
 
 
@@ -76,7 +82,7 @@ CODED_COLUMNS = {"vacancy_id"}
 SET_COLUMNS = {"channel", "kind"}
 
 
-def _pandas_batch(kind: str, frame: pl.DataFrame):
+def _pandas_batch(kind: str, frame: pl.DataFrame, with_period: bool):
     """The suite's columns as a pandas frame built straight from NumPy arrays.
 
     Going through Arrow (`DataFrame.to_pandas`) held three copies of every column at once; here
@@ -85,7 +91,22 @@ def _pandas_batch(kind: str, frame: pl.DataFrame):
     import pandas as pd
 
     columns = {c: _for_pandas(frame.get_column(c)) for c in [INDEX, *SUITE_COLUMNS[kind]]}
+    if with_period:
+        for name, bound in _period_bounds(frame.get_column("period")).items():
+            columns[name] = _for_pandas(bound)
     return pd.DataFrame(columns, copy=False)
+
+
+def _period_bounds(periods: pl.Series) -> dict[str, pl.Series]:
+    """The first and last day of each row's period (mapped from its few distinct periods)."""
+    distinct = periods.unique().drop_nulls().to_list()
+    quarters = {period: Quarter.parse(period) for period in distinct}
+    return {
+        name: periods.replace_strict(
+            distinct, [getattr(quarters[p], side) for p in distinct], return_dtype=pl.Date
+        ).alias(name)
+        for name, side in ((PERIOD_START, "start"), (PERIOD_END, "end"))
+    }
 
 
 def _for_pandas(series: pl.Series):
@@ -118,23 +139,32 @@ def _release(batch) -> None:
     engine._metric_cache.clear()  # noqa: SLF001  (GX has no public way to empty it)
 
 
-def run_suite(kind: str, frame: pl.DataFrame, programme: Programme, period: str | None) -> SuiteOutcome:
+def run_suite(
+    kind: str, frame: pl.DataFrame, programme: Programme, period: str | None = None
+) -> SuiteOutcome:
     """Run the suite of `kind` once over the batch `frame` and map failures to row problems.
 
-    `period=None` leaves out the period-bound rules. Raises RuntimeError when an expectation
-    could not be evaluated at all (a bug, never bad data): failing silently would accept
-    everything.
+    The period-bound rules compare each row with the frame's `period` column, or with `period`
+    when the frame has none; without either they are left out. Raises RuntimeError when an
+    expectation could not be evaluated at all (a bug, never bad data): failing silently would
+    accept everything.
     """
     from assets.checks.suites import SUITES
 
-    suite = SUITES[kind](programme, period)
+    if "period" not in frame.columns and period is not None:
+        frame = frame.with_columns(pl.lit(period, dtype=pl.String).alias("period"))
+    with_period = "period" in frame.columns
+    suite = SUITES[kind](programme, with_period)
     if kind == "vacancies" and FILE_KEY not in frame.columns:
         frame = frame.with_columns(pl.lit(0, dtype=pl.Int64).alias(FILE_KEY))
     if frame.is_empty():
-        results = [_result(e.expectation_type, e.meta, True, 0) for e in suite.expectations]
+        results = [
+            _result(e.expectation_type, e.meta, e.configuration.kwargs, True, []) for e in suite.expectations
+        ]
         return SuiteOutcome(problems=[], results=results, success=True)
 
-    batch = _batch_definition().get_batch(batch_parameters={"dataframe": _pandas_batch(kind, frame)})
+    pandas_frame = _pandas_batch(kind, frame, with_period)
+    batch = _batch_definition().get_batch(batch_parameters={"dataframe": pandas_frame})
     try:
         validation = batch.validate(
             suite,
@@ -142,8 +172,8 @@ def run_suite(kind: str, frame: pl.DataFrame, programme: Programme, period: str 
         )
     finally:
         _release(batch)
-    del batch
-    messages = _Messages(kind, programme, period, frame)
+    del batch, pandas_frame
+    messages = _Messages(kind, programme, frame)
     problems: list[tuple[int, Problem]] = []
     results: list[dict] = []
     for item in validation.results:
@@ -155,8 +185,7 @@ def run_suite(kind: str, frame: pl.DataFrame, programme: Programme, period: str 
                 f"expectation {config.type} on {kind}.{config.meta.get('column')} could not "
                 f"be evaluated: {_exception_message(item.exception_info)}"
             )
-        unexpected = int(item.result.get("unexpected_count") or 0)
-        results.append(_result(config.type, config.meta, bool(item.success), unexpected))
+        results.append(_result(config.type, config.meta, config.kwargs, bool(item.success), failing))
         if failing:
             problems.extend(messages.problems(config.meta["rule"], config.meta["column"], failing))
     problems.sort(key=lambda pair: pair[0])
@@ -175,14 +204,17 @@ def _exception_message(info: dict | None) -> str:
     return str(info)
 
 
-def _result(expectation: str, meta: dict | None, success: bool, unexpected: int) -> dict:
+def _result(expectation: str, meta: dict | None, kwargs: dict, success: bool, failing: list[int]) -> dict:
     meta = meta or {}
+    pair = [kwargs.get("column_A"), kwargs.get("column_B")]
+    checked = kwargs.get("column") or ", ".join(kwargs.get("column_list") or [c for c in pair if c])
     return {
         "expectation": expectation,
-        "column": meta.get("column"),
+        "column": checked,  # what Great Expectations compared (a pair: "A, B")
         "rule": meta.get("rule"),
         "success": success,
-        "unexpected_count": unexpected,
+        "unexpected_count": len(failing),
+        "failing": failing,
     }
 
 
@@ -200,16 +232,14 @@ def _show(value: object) -> str | None:
 class _Messages:
     """Turns (rule, column, failing batch indexes) into Problems that name value and rule."""
 
-    def __init__(self, kind: str, programme: Programme, period: str | None, frame: pl.DataFrame):
+    def __init__(self, kind: str, programme: Programme, frame: pl.DataFrame):
         self.kind = kind
         self.programme = programme
-        self.period = period
-        self.quarter = Quarter.parse(period) if period else None
         self.frame = frame
 
     def problems(self, rule: str, column: str, indexes: list[int]) -> list[tuple[int, Problem]]:
         columns = [INDEX, "row_number", column]
-        for extra in ("opened_on", FILE_KEY):
+        for extra in ("opened_on", FILE_KEY, "period"):
             if extra in self.frame.columns and extra not in columns:
                 columns.append(extra)
         rows = self.frame.filter(pl.col(INDEX).is_in(indexes)).select(columns)
@@ -235,7 +265,7 @@ class _Messages:
 
     def _message(self, rule: str, column: str, value: object, row: dict, duplicates: dict) -> str:
         shown = _show(value)
-        quarter = self.quarter
+        quarter = Quarter.parse(row["period"]) if row.get("period") else None
         if rule == "required":
             hint = " (write 0 when there was nothing)" if column in ("cost", "hours", "amount") else ""
             return f"{column} is empty; it is required{hint}"

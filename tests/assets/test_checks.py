@@ -101,7 +101,10 @@ def test_dirty_vacancies_name_rule_row_and_value(programme):
     assert "'tiktok'" in messages[(101, "channel_in_fields")]
     assert messages[(101, "not_negative")] == "cost -5.00 is negative; it must be 0 or more"
     by_rule = {(r["rule"], r["column"]): r for r in outcome.results}
-    assert by_rule[("unique_vacancy_id", "vacancy_id")]["unexpected_count"] == 2
+    assert by_rule[("unique_vacancy_id", "file_key, vacancy_id")]["unexpected_count"] == 2
+    # the period rules compare each row with its own period: both sides named
+    assert by_rule[("filled_on_within_period", "filled_on, period_start")]["failing"] == [103]
+    assert by_rule[("opened_on_not_after_period", "period_end, opened_on")]["unexpected_count"] == 1
     assert by_rule[("required", "cost")]["success"] is False
     assert by_rule[("channel_in_fields", "channel")]["expectation"] == ("expect_column_values_to_be_in_set")
 
@@ -286,3 +289,23 @@ def test_check_file_stops_at_a_file_problem(tmp_path, programme):
     path = folder / "vacancies_beta.xlsx"
     path.write_text("not a workbook", encoding="utf-8")
     assert [p.rule for p in check_file(path, programme)] == ["file_type"]
+
+
+def test_one_run_judges_each_row_by_its_own_period(programme):
+    rows = [
+        (2, "V1", None, date(2026, 2, 1), date(2026, 3, 31), "agency", D("1"), D("1")),
+        (3, "V2", None, date(2026, 2, 1), date(2026, 4, 1), "agency", D("1"), D("1")),
+        (2, "V1", None, date(2026, 2, 1), date(2026, 4, 1), "agency", D("1"), D("1")),
+        (3, "V2", None, date(2026, 7, 1), None, "agency", D("1"), D("1")),
+    ]
+    frame = batch("vacancies", rows, [0, 0, 1, 1]).with_columns(
+        pl.Series("period", ["2026Q1", "2026Q1", "2026Q2", "2026Q2"])
+    )
+    outcome = run_suite("vacancies", frame, programme)
+    assert sorted(found(outcome)) == [
+        (101, "filled_on_within_period", 3, "01-04-2026", "filled_on"),
+        (103, "opened_on_not_after_period", 3, "01-07-2026", "opened_on"),
+    ]
+    messages = {(i, p.rule): p.message for i, p in outcome.problems}
+    assert "after the end of period 2026Q1 (31-03-2026)" in messages[(101, "filled_on_within_period")]
+    assert "after the end of period 2026Q2 (30-06-2026)" in messages[(103, "opened_on_not_after_period")]

@@ -1,0 +1,67 @@
+"""Ingesting many periods together (one read and one suite run per kind) equals one at a time.
+
+The demo programme holds every kind of file and its deliberate errors (some of them rules that
+compare a date with the period), so the rejections, rows and suite results per period must come
+out the same whether its eight quarters are taken as one chunk or one by one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import assets.ingest as ingest
+from domain.programme import load_programme
+
+DEMO = Path(__file__).parents[2] / "data" / "demo"
+TABLES = {
+    "raw.vacancy_rows": "path, row_number",
+    "raw.contribution_rows": "path, row_number",
+    "raw.ledger_rows": "path, row_number",
+    "raw.rejections": 'path, row_number, "column", rule',
+    "raw.submissions": "path, sha256",
+    "raw.validation_results": 'period, kind, expectation, "column"',
+}
+
+
+def _ingest(tmp_path: Path, chunk_bytes: int, monkeypatch) -> tuple[dict[str, list], list[list[str]]]:
+    monkeypatch.setattr(ingest, "CHUNK_BYTES", chunk_bytes)
+    programme = load_programme(DEMO)
+    periods = sorted(p.name for p in (DEMO / "inbox").iterdir())
+    con = duckdb.connect()
+    chunks = [
+        [result.period for result in chunk]
+        for chunk in ingest.ingest_periods(con, programme, DEMO, tmp_path / "archive", periods, {})
+    ]
+    found = {
+        table: con.sql(f"SELECT * FROM {table} ORDER BY {key}").fetchall()
+        for table, key in TABLES.items()
+    }
+    return found, chunks
+
+
+def test_periods_ingested_together_equal_periods_ingested_one_by_one(tmp_path, monkeypatch):
+    together, chunks = _ingest(tmp_path / "together", 1 << 30, monkeypatch)
+    one_by_one, single = _ingest(tmp_path / "alone", 1, monkeypatch)
+    assert len(chunks) == 1 and len(chunks[0]) == len(single) >= 5
+    assert all(len(chunk) == 1 for chunk in single)
+    assert together["raw.rejections"], "the demo's deliberate errors are found"
+    rules = {row[9] for row in together["raw.rejections"]}
+    assert {"filled_on_within_period", "date_within_period"} & rules
+    for table in TABLES:
+        assert together[table] == one_by_one[table], table
+
+
+@pytest.mark.parametrize(("sizes", "limit", "expected"), [
+    ([5, 5, 5], 10, [["a", "b"], ["c"]]),
+    ([20, 1, 1], 10, [["a"], ["b", "c"]]),
+    ([0, 0, 0], 10, [["a", "b", "c"]]),
+])
+def test_chunks_hold_periods_in_order_up_to_the_limit(tmp_path, monkeypatch, sizes, limit, expected):
+    for name, size in zip("abc", sizes, strict=True):
+        (tmp_path / "inbox" / name).mkdir(parents=True)
+        (tmp_path / "inbox" / name / "f.csv").write_bytes(b"x" * size)
+    monkeypatch.setattr(ingest, "CHUNK_BYTES", limit)
+    assert ingest._chunks(tmp_path, ["a", "b", "c"]) == expected
