@@ -262,7 +262,7 @@ def _format_error(error: dict) -> str:
     return f"{location}: {message}" if location else message
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # C parser when built
     """PyYAML keeps the last of two equal keys silently; a programme must not lose one that way."""
 
     def construct_mapping(self, node, deep=False):
