@@ -623,6 +623,10 @@ def _find_text_header(name: str, kind: str, text: str) -> tuple[int, str, list[s
     numbers still count). Without such a line the first non-blank line is the header, and
     `required_columns` later says what it lacks, unless another separator would have made it one.
     """
+    on_top = _header_on_first_line(kind, text.split("\n", 1)[0])
+    if on_top is not None:
+        separator, headers = on_top
+        return 0, separator, list(headers)
     lines = text.split("\n", HEADER_SEARCH_LINES)[:HEADER_SEARCH_LINES]
     first: tuple[int, str, list[str]] | None = None
     for index, line in enumerate(lines):
@@ -646,6 +650,17 @@ def _find_text_header(name: str, kind: str, text: str) -> tuple[int, str, list[s
                 other,
             )
     return first
+
+
+@functools.lru_cache(maxsize=1024)
+def _header_on_first_line(kind: str, line: str) -> tuple[str, tuple[str, ...]] | None:
+    """(separator, headers) when the first line is the header: the common case, remembered because
+    a sector's files of one kind mostly share their first line."""
+    if not line.strip():
+        return None
+    separator = _sniff_separator(line)
+    headers = next(csv.reader([line], delimiter=separator), [])
+    return (separator, tuple(headers)) if _is_header(kind, headers) else None
 
 
 def _clip(text: str, limit: int = 60) -> str:
