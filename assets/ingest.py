@@ -235,7 +235,7 @@ def _classify(item: InboxFile, programme: Programme, period: str, name: str | No
         item.problems.append(named)
         return
     item.kind, item.partner = named
-    if item.kind != "ledger" and item.partner not in programme.partner_ids:
+    if item.kind != "ledger" and not programme.is_partner(item.partner):
         item.problems.append(
             _file_problem(
                 "unknown_partner",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from decimal import Decimal
@@ -228,6 +229,14 @@ class Programme(Strict):
     @property
     def partner_ids(self) -> list[str]:
         return [partner.id for partner in self.partners]
+
+    def is_partner(self, partner_id: str | None) -> bool:
+        return partner_id in self._partner_id_set
+
+    @functools.cached_property
+    def _partner_id_set(self) -> frozenset[str]:
+        # asked once per received file: tens of thousands of times in a sector's run
+        return frozenset(self.partner_ids)
 
     @property
     def channels(self) -> list[str]:

@@ -957,19 +957,26 @@ def _float_text(value: float) -> str:
 class _Layout:
     """Which column of a file holds which of the kind's columns."""
 
-    found: dict[str, list[tuple[int, str]]]  # canonical -> (position, header as written), all hits
+    found: dict[str, tuple[tuple[int, str], ...]]  # canonical -> (position, header as written), all hits
     source_columns: dict[str, str]  # canonical -> header as written (the first hit)
     problems: list[Problem]  # duplicate_header, required_columns: the whole file is rejected
 
 
-def _layout(kind: str, name: str, headers: list[str], sheet_remark: str = "") -> _Layout:
-    specs = SPECS[kind]
+@functools.lru_cache(maxsize=1024)
+def _columns_in(kind: str, headers: tuple[str, ...]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """canonical -> every (position, header as written) that names it; remembered per header."""
     by_key = _synonym_index(kind)
-    found: dict[str, list[tuple[int, str]]] = {}
+    found: dict[str, tuple[tuple[int, str], ...]] = {}
     for index, header in enumerate(headers):
         spec = by_key.get(_header_key(header))
         if spec is not None:
-            found.setdefault(spec.name, []).append((index, header.strip().lstrip("\ufeff")))
+            found[spec.name] = (*found.get(spec.name, ()), (index, header.strip().lstrip("\ufeff")))
+    return found
+
+
+def _layout(kind: str, name: str, headers: list[str], sheet_remark: str = "") -> _Layout:
+    specs = SPECS[kind]
+    found = _columns_in(kind, tuple(headers))
     problems: list[Problem] = []
     for canonical, hits in found.items():
         if len(hits) > 1:
@@ -1200,7 +1207,7 @@ def _squeezed_rows(
 
 
 def _cells(
-    table: _Table, found: dict[str, list[tuple[int, str]]], specs: tuple[ColumnSpec, ...]
+    table: _Table, found: dict[str, tuple[tuple[int, str], ...]], specs: tuple[ColumnSpec, ...]
 ) -> pl.DataFrame:
     """row_number, the kind's columns as trimmed text (empty = null) and EXTRA_FIELD; no blank rows.
 
