@@ -2,6 +2,12 @@
 
 The new site is written beside the old one and swapped in only when complete, so a failed run
 never leaves a half-written site.
+
+Memory and time grow with partners and periods, not with vacancies: the pages get from the
+warehouse only the rows they show (a partner's open vacancies and the latest period's hires, and
+hires counted per channel); DuckDB sorts each published table once and streams it to Parquet
+(`COPY ... ORDER BY`, spilling to disk when it must); the CSV is streamed from that file; and each
+partner's downloads are cut from it as it is read back, one batch at a time.
 """
 
 
@@ -9,8 +15,12 @@ import ctypes
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -18,10 +28,18 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import polars as pl
+import pyarrow.parquet as pq
 
 from assets.faults import crash_point
 from assets.tables import expose
-from dashboards.pages import SiteData, render_site, safe_csv
+from dashboards.pages import (
+    PARTNER_DOWNLOADS,
+    SiteData,
+    formula_safe,
+    partner_restatements,
+    render_site,
+    write_download,
+)
 from domain.approvals import APPROVALS_FILE
 from domain.programme import Programme, programme_sha256
 
@@ -65,6 +83,21 @@ TABLE_KEYS: dict[str, list[str] | None] = {
     "restatements": ["version", "period", "partner", "figure"],
 }
 VERSIONED_PACKAGES = ("dagster", "duckdb", "polars", "great-expectations", "plotly", "drijfjacht")
+# what a partner's page shows of its vacancies (clean.vacancies also has sha256, path, row_number)
+PAGE_VACANCY_COLUMNS = (
+    "partner, vacancy_id, period, role, channel, field, opened_on, filled_on, days_to_fill, cost, "
+    "hours, status"
+)
+# rows per batch when a published Parquet file is read back, for its CSV and the partners' downloads
+BATCH_ROWS = 65_536
+# partners' download files written at once, and waiting to be: a small file costs ~1 ms (Polars'
+# work per file and the kernel's), mostly outside the GIL; the queue bounds the rows held in memory
+DOWNLOAD_THREADS = 2
+DOWNLOAD_QUEUE = 8
+# what DuckDB may use while publishing (it spills to disk beyond it); see publish_site
+PUBLISH_MEMORY_LIMIT = "640MB"
+MEMORY_UNITS = {"bytes": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+MEMORY_UNITS |= {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
 
 
 def read_table(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:
@@ -73,6 +106,36 @@ def read_table(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:
     frame = con.sql(f"SELECT * FROM {table}").pl()
     rest = [c for c in frame.columns if c not in order and frame[c].dtype != pl.Object]
     return frame.sort([*order, *rest], nulls_last=True, maintain_order=True)
+
+
+def _bytes(text: str) -> float | None:
+    """A DuckDB memory setting ('1.3 GiB', '640MB') in bytes; None if it is not one."""
+    match = re.fullmatch(r"\s*([0-9.]+)\s*([A-Za-z]+)\s*", text)
+    if not match or match.group(2) not in MEMORY_UNITS:
+        return None
+    return float(match.group(1)) * MEMORY_UNITS[match.group(2)]
+
+
+def lower_memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> None:
+    """Set DuckDB's memory_limit to `limit` unless it is already lower."""
+    current = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    wanted, now = _bytes(limit), _bytes(str(current))
+    if wanted is not None and (now is None or now > wanted):
+        con.execute(f"SET memory_limit = '{limit}'")
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def table_query(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """The SELECT that gives a published table in `read_table`'s order (ties broken by every
+    column), for DuckDB to sort and stream to a file."""
+    table, order = PUBLISHED_TABLES[name]
+    columns = [row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()]
+    ordering = [*order, *(column for column in columns if column not in order)]
+    order_by = ", ".join(f"{_quoted(column)} ASC NULLS LAST" for column in ordering)
+    return f"SELECT * FROM {table} ORDER BY {order_by}"
 
 
 def code_version() -> str:
@@ -115,8 +178,21 @@ def sha256_file(path: Path) -> str:
 def site_data(
     con: duckdb.DuckDBPyConnection, programme: Programme, run: dict, methodology_md: str
 ) -> SiteData:
-    tables = {name: read_table(con, name) for name in PUBLISHED_TABLES}
+    """What the pages show. Every table but the vacancies grows with partners and periods and is
+    read whole; of clean.vacancies only the rows a partner's page lists, and the hires counted per
+    period, partner and channel for the Sankey."""
+    tables = {name: read_table(con, name) for name in PUBLISHED_TABLES if name != "vacancies"}
     periods = con.sql("SELECT period FROM clean.periods ORDER BY period").pl()["period"].to_list()
+    vacancies = con.sql(
+        f"SELECT {PAGE_VACANCY_COLUMNS} FROM clean.vacancies "
+        "WHERE status = 'open' OR (status = 'filled' AND period = $latest) "
+        "ORDER BY partner, period DESC, vacancy_id",
+        params={"latest": periods[-1] if periods else None},
+    ).pl()
+    hires = con.sql(
+        "SELECT period, partner, channel, field, count(*) AS hires FROM clean.vacancies "
+        "WHERE status = 'filled' GROUP BY ALL ORDER BY ALL"
+    ).pl()
     return SiteData(
         programme={
             "id": programme.programme.id,
@@ -132,7 +208,8 @@ def site_data(
         periods=periods,
         partner_period=tables["partner_period"],
         programme_period=tables["programme_period"],
-        vacancies=tables["vacancies"],
+        vacancies=vacancies,
+        hires_by_channel=hires,
         rejections=tables["rejections"],
         submissions=tables["submissions"],
         target_progress=tables["target_progress"],
@@ -151,16 +228,113 @@ def site_data(
 
 
 def write_tables(con: duckdb.DuckDBPyConnection, data_dir: Path) -> list[Path]:
-    """Every published table as CSV (spreadsheet-safe) and Parquet."""
+    """Every published table as Parquet and as CSV (spreadsheet-safe).
+
+    DuckDB sorts each table once and streams it to Parquet (spilling to disk beyond its memory
+    limit); the CSV is streamed from that file, in its order, with `safe_csv`'s own rules, so it
+    is the same, byte for byte, as `safe_csv` would write. Python never holds a whole table."""
     data_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name in PUBLISHED_TABLES:
-        frame = read_table(con, name)
-        csv_path, parquet_path = data_dir / f"{name}.csv", data_dir / f"{name}.parquet"
-        safe_csv(frame, csv_path)
-        frame.write_parquet(parquet_path, statistics=False)
-        written += [csv_path, parquet_path]
+        parquet = data_dir / f"{name}.parquet"
+        target = str(parquet).replace("'", "''")
+        query = table_query(con, name)
+        con.execute(f"COPY ({query}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)").fetchall()
+        written += [safe_csv_from_parquet(parquet, data_dir / f"{name}.csv"), parquet]
     return written
+
+
+def safe_csv_from_parquet(parquet: Path, path: Path) -> Path:
+    """The CSV `safe_csv` would write of a Parquet file's rows, in their order, written a batch at a
+    time (the same bytes: a CSV row depends on its own cells only). Polars' streaming `sink_csv`
+    held ~1 GiB for 10 million vacancies; this holds one batch."""
+    source = pq.ParquetFile(parquet)
+    with path.open("wb") as out:
+        header = True
+        for batch in source.iter_batches(batch_size=BATCH_ROWS):
+            formula_safe(pl.from_arrow(batch)).write_csv(out, include_header=header)
+            header = False
+        if header:
+            formula_safe(pl.from_arrow(source.schema_arrow.empty_table())).write_csv(out)
+    return path
+
+
+def _write_data(
+    con: duckdb.DuckDBPyConnection, data: SiteData, partners: list[str], site_dir: Path
+) -> list[Path]:
+    """data/<table>.csv|.parquet, then each partner's downloads cut from them."""
+    written = write_tables(con, site_dir / "data")
+    return written + write_partner_downloads(data, partners, site_dir / "data", site_dir)
+
+
+def write_partner_downloads(
+    data: SiteData, partners: list[str], data_dir: Path, site_dir: Path
+) -> list[Path]:
+    """Each partner's own rows of each table in PARTNER_DOWNLOADS, as
+    partners/<id>/data/<table>.csv|.parquet, cut from the published Parquet files in `data_dir`.
+
+    A file is read back in batches, in its row order, so a partner's rows keep the table's order.
+    Where the table is ordered by partner first (vacancies, partner_period, cordon, fair_share), a
+    partner's files are written as soon as the file moves on to the next partner, so memory holds
+    one partner's rows, not the table. Restatements come from `data`, with other partners' files
+    masked as on the pages. Per-partner `COPY ... WHERE partner = ?` would cost ~3-5 ms a file:
+    20 s for 400 partners' 5,600 files."""
+    for partner in partners:
+        (site_dir / "partners" / partner / "data").mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    queue: deque[Future[list[Path]]] = deque()
+    with ThreadPoolExecutor(max_workers=DOWNLOAD_THREADS) as pool:
+
+        def write(rows: pl.DataFrame, partner: str, table: str) -> None:
+            queue.append(pool.submit(write_download, rows, site_dir / "partners" / partner / "data", table))
+            while len(queue) > DOWNLOAD_QUEUE:
+                written.extend(queue.popleft().result())
+
+        for table in PARTNER_DOWNLOADS:
+            if table == "restatements":
+                frame = partner_restatements(data)
+                parts, empty = _by_partner(frame), frame.clear()
+            else:
+                source = data_dir / f"{table}.parquet"
+                grouped = PUBLISHED_TABLES[table][1][0] == "partner"
+                parts = _stream_by_partner(source, grouped)
+                empty = pl.from_arrow(pq.read_schema(source).empty_table())
+            missing = set(partners)
+            for partner, rows in parts:
+                if partner in missing:
+                    missing.discard(partner)
+                    write(rows, partner, table)
+            for partner in sorted(missing):
+                write(empty, partner, table)
+        while queue:
+            written.extend(queue.popleft().result())
+    return written
+
+
+def _by_partner(frame: pl.DataFrame) -> Iterator[tuple[str, pl.DataFrame]]:
+    if "partner" not in frame.columns or frame.height == 0:
+        return
+    for (partner,), rows in frame.partition_by("partner", as_dict=True, maintain_order=True).items():
+        if partner is not None:
+            yield partner, rows
+
+
+def _stream_by_partner(parquet: Path, grouped: bool) -> Iterator[tuple[str, pl.DataFrame]]:
+    """(partner, its rows in file order) for each partner in a Parquet file. With `grouped` (the
+    file is ordered by partner), a partner's rows are handed on once the next partner's begin."""
+    pending: dict[str, list[pl.DataFrame]] = {}
+    for batch in pq.ParquetFile(parquet).iter_batches(batch_size=BATCH_ROWS):
+        for partner, rows in _by_partner(pl.from_arrow(batch)):
+            if grouped and pending and partner not in pending:
+                yield from _joined(pending)
+                pending = {}
+            pending.setdefault(partner, []).append(rows)
+    yield from _joined(pending)
+
+
+def _joined(pending: dict[str, list[pl.DataFrame]]) -> Iterator[tuple[str, pl.DataFrame]]:
+    for partner, frames in pending.items():
+        yield partner, pl.concat(frames) if len(frames) > 1 else frames[0]
 
 
 def build_manifest(
@@ -249,7 +423,13 @@ def publish_site(
     run_id: str,
     methodology_md: str | None = None,
 ) -> dict:
-    """Render the pages, write the tables and the manifest, then swap the new site in."""
+    """Render the pages, write the tables and the manifest, then swap the new site in.
+
+    The tables and the partners' downloads are written in a thread of their own while the pages
+    are rendered (Python, one core; the writing is mostly DuckDB and Polars, outside the GIL). For
+    its sorts DuckDB gets at most PUBLISH_MEMORY_LIMIT from here on, as the pages' tables share
+    the process's memory meanwhile (the limit of `con`'s database is lowered, never raised, and
+    stays so: publishing is the last thing a run does with it)."""
     restore_interrupted_swap(site_dir)
     run = {
         "run_id": run_id,
@@ -263,8 +443,14 @@ def publish_site(
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     try:
-        render_site(site_data(con, programme, run, methodology_md), staging)
-        write_tables(con, staging / "data")
+        lower_memory_limit(con, PUBLISH_MEMORY_LIMIT)
+        data = site_data(con, programme, run, methodology_md)
+        partners = [partner.id for partner in programme.partners]
+        # the pool is left (so the thread has finished) before the cursor closes
+        with con.cursor() as cursor, ThreadPoolExecutor(max_workers=1) as background:
+            tables = background.submit(_write_data, cursor, data, partners, staging)
+            render_site(data, staging, partner_downloads=False)
+            tables.result()
         crash_point("publish")
         manifest = build_manifest(con, programme, programme_dir, staging, run)
         (staging / "manifest.json").write_text(

@@ -1,5 +1,10 @@
 """Plotly figures from the warehouse tables: one builder per chart, each returns None without data.
 
+A figure is returned as plain data in Plotly's JSON form (`{"data": [traces], "layout": {...}}`),
+which is what the page embeds: building Plotly's graph objects validates every value and costs
+~2 ms a figure, and a sector's site has thousands of figures. `plotly.graph_objects.Figure(figure)`
+turns one into a validated object (the tests do, for every builder).
+
 Plotly draws text as a small subset of HTML, so every label that may come from a partner or from
 programme.yaml goes through `plot_text`, which escapes it: Plotly turns the entities back into
 characters and shows the text as text. Money stays Decimal until here; floats are made only for
@@ -13,7 +18,6 @@ import html
 from collections.abc import Mapping
 from decimal import Decimal
 
-import plotly.graph_objects as go
 import polars as pl
 
 from dashboards.i18n import Locale
@@ -64,6 +68,10 @@ MONEY_INDICATORS = frozenset(
     }
 )
 RATIO_INDICATORS = frozenset({"roi", "cordon_integrity", "integrity"})
+# a Plotly figure as JSON-ready data: {"data": [trace, ...], "layout": {...}}
+Figure = dict
+# above this many partners the fair-share scatter has no legend: one trace, names on hover
+LEGEND_PARTNERS = 20
 STATUS_CODES = {"no_submission": 0, "gap": 1, "kept": 2}
 
 
@@ -88,13 +96,27 @@ def as_float(value: Decimal | float | int | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _trace(kind: str, **properties: object) -> dict:
+    """One trace of `kind` ("bar", "scatter", ...), its properties as Plotly's JSON names them."""
+    return {"type": kind, **properties}
+
+
+def _figure(traces: list[dict], layout: dict) -> Figure:
+    return {"data": traces, "layout": layout}
+
+
+def _no_template() -> dict:
+    """Plotly's "none" template as Plotly writes it into a figure's JSON: the page styles itself."""
+    return {"data": {"scatter": [{"type": "scatter"}]}}
+
+
 def has_rows(frame: pl.DataFrame | None, *columns: str) -> bool:
     return frame is not None and frame.height > 0 and all(c in frame.columns for c in columns)
 
 
 def _layout(loc: Locale, height: int = 360, **extra: object) -> dict:
     layout: dict = {
-        "template": "none",
+        "template": _no_template(),
         "separators": loc.plotly_separators,
         "font": {
             "family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
@@ -179,7 +201,7 @@ def format_commitment(loc: Locale, commitment: str, value: object) -> str:
     return f"{loc.number(value, decimals=0 if _is_whole(value) else 1)}{loc.t('times_unit')}"
 
 
-def hires_per_period(frame: pl.DataFrame, loc: Locale) -> go.Figure | None:
+def hires_per_period(frame: pl.DataFrame, loc: Locale) -> Figure | None:
     """Driving and hunting hires per period, stacked: rows with period, driving_hires, hunting_hires."""
     if not has_rows(frame, "period", "driving_hires", "hunting_hires"):
         return None
@@ -188,11 +210,12 @@ def hires_per_period(frame: pl.DataFrame, loc: Locale) -> go.Figure | None:
     for field in ("driving", "hunting"):
         values = frame[f"{field}_hires"].to_list()
         traces.append(
-            go.Bar(
+            _trace(
+                "bar",
                 name=_label(loc, f"{field}_hires"),
                 x=periods,
                 y=[as_float(v) for v in values],
-                marker_color=COLOURS[field],
+                marker={"color": COLOURS[field]},
                 text=[loc.number(v) for v in values],
                 textposition="inside",
                 hovertemplate="%{x}<br>" + _label(loc, f"{field}_hires") + ": %{text}<extra></extra>",
@@ -201,10 +224,10 @@ def hires_per_period(frame: pl.DataFrame, loc: Locale) -> go.Figure | None:
     layout = _layout(
         loc, barmode="stack", xaxis={"type": "category"}, yaxis={"title": {"text": _label(loc, "hires")}}
     )
-    return go.Figure(data=traces, layout=layout)
+    return _figure(traces, layout)
 
 
-def targets(frame: pl.DataFrame, names: Mapping[str, str], loc: Locale) -> go.Figure | None:
+def targets(frame: pl.DataFrame, names: Mapping[str, str], loc: Locale) -> Figure | None:
     """Actual as a share of expected per target, coloured by status, with a line at 100 %.
 
     The bars run from -50 % to 250 % at most, so one far-off target cannot flatten the others;
@@ -234,11 +257,12 @@ def targets(frame: pl.DataFrame, names: Mapping[str, str], loc: Locale) -> go.Fi
     low = max(min([0.0, *ratios]), -50.0)
     high = min(max([100.0, *ratios]), 250.0)
     span = [low - 0.05 * (high - low) if low < 0 else 0.0, high + 0.45 * (high - low)]
-    bar = go.Bar(
+    bar = _trace(
+        "bar",
         x=[min(max(r, low), high) for r in ratios],
         y=labels,
         orientation="h",
-        marker_color=colours,
+        marker={"color": colours},
         text=texts,
         textposition=["outside" if low <= r <= high else "inside" for r in ratios],
         insidetextanchor="middle",
@@ -276,10 +300,10 @@ def targets(frame: pl.DataFrame, names: Mapping[str, str], loc: Locale) -> go.Fi
             }
         ],
     )
-    return go.Figure(data=[bar], layout=layout)
+    return _figure([bar], layout)
 
 
-def hires_per_partner(frame: pl.DataFrame, names: Mapping[str, str], loc: Locale) -> go.Figure | None:
+def hires_per_partner(frame: pl.DataFrame, names: Mapping[str, str], loc: Locale) -> Figure | None:
     """One period's driving and hunting hires per partner, stacked horizontally."""
     if not has_rows(frame, "partner", "driving_hires", "hunting_hires"):
         return None
@@ -288,12 +312,13 @@ def hires_per_partner(frame: pl.DataFrame, names: Mapping[str, str], loc: Locale
     for field in ("driving", "hunting"):
         values = frame[f"{field}_hires"].to_list()
         traces.append(
-            go.Bar(
+            _trace(
+                "bar",
                 name=_label(loc, f"{field}_hires"),
                 y=partners,
                 x=[as_float(v) for v in values],
                 orientation="h",
-                marker_color=COLOURS[field],
+                marker={"color": COLOURS[field]},
                 text=[loc.number(v) for v in values],
                 textposition="inside",
                 hovertemplate="%{y}<br>" + _label(loc, f"{field}_hires") + ": %{text}<extra></extra>",
@@ -306,17 +331,19 @@ def hires_per_partner(frame: pl.DataFrame, names: Mapping[str, str], loc: Locale
         yaxis={"autorange": "reversed", "type": "category"},
         xaxis={"title": {"text": _label(loc, "hires")}},
     )
-    return go.Figure(data=traces, layout=layout)
+    return _figure(traces, layout)
 
 
 def channel_sankey(
     hires: pl.DataFrame, names: Mapping[str, str], fields: Mapping[str, list[str]], loc: Locale
-) -> go.Figure | None:
-    """Filled vacancies flowing channel -> field -> partner (rows: partner, channel, field)."""
+) -> Figure | None:
+    """Filled vacancies flowing channel -> field -> partner: one row per vacancy (partner, channel,
+    field), or rows already counted, with the count in a column `hires`."""
     if not has_rows(hires, "partner", "channel", "field"):
         return None
-    by_channel = hires.group_by("channel", "field").len().sort("field", "channel")
-    by_partner = hires.group_by("field", "partner").len().sort("field", "partner")
+    count = pl.col("hires").sum().alias("len") if "hires" in hires.columns else pl.len()
+    by_channel = hires.group_by("channel", "field").agg(count).sort("field", "channel")
+    by_partner = hires.group_by("field", "partner").agg(count).sort("field", "partner")
     order = {c: i for i, c in enumerate([*fields.get("driving", []), *fields.get("hunting", [])])}
     channels = sorted(by_channel["channel"].unique().to_list(), key=lambda c: (order.get(c, len(order)), c))
     field_keys = [f for f in ("driving", "hunting") if f in by_channel["field"].to_list()]
@@ -346,14 +373,15 @@ def channel_sankey(
         target.append(index[("partner", row["partner"])])
         value.append(row["len"])
         colour.append(_fade(COLOURS.get(row["field"], COLOURS["baseline"])))
-    sankey = go.Sankey(
+    sankey = _trace(
+        "sankey",
         arrangement="snap",
         node={"label": labels, "color": node_colours, "pad": 14, "thickness": 16},
         link={"source": source, "target": target, "value": value, "color": colour},
         valueformat=",d",
     )
     height = max(320, 44 * max(len(channels), len(partners)) + 60)
-    return go.Figure(data=[sankey], layout=_layout(loc, height=height))
+    return _figure([sankey], _layout(loc, height=height))
 
 
 def _fade(hex_colour: str, alpha: float = 0.35) -> str:
@@ -384,14 +412,15 @@ def waterfall_steps(row: Mapping[str, object], suffix: str = "") -> list[tuple[s
     ]
 
 
-def roi_waterfall(row: Mapping[str, object] | None, loc: Locale, suffix: str = "") -> go.Figure | None:
+def roi_waterfall(row: Mapping[str, object] | None, loc: Locale, suffix: str = "") -> Figure | None:
     """Contribution -> cost savings -> time savings -> deflators -> net benefit, for one row of
     partner_period or programme_period; `suffix="_cum"` draws the cumulative figures."""
     if not row or row.get(f"net_benefit{suffix}") is None:
         return None
     steps = waterfall_steps(row, suffix)
     labels = [_label(loc, "deflators_short" if key == "deflators" else key) for key, _ in steps]
-    waterfall = go.Waterfall(
+    waterfall = _trace(
+        "waterfall",
         x=labels,
         y=[as_float(amount) for _, amount in steps],
         measure=["relative"] * 4 + ["total"],
@@ -406,7 +435,7 @@ def roi_waterfall(row: Mapping[str, object] | None, loc: Locale, suffix: str = "
         showlegend=False,
     )
     layout = _layout(loc, height=380, yaxis=_money_axis(loc), xaxis={"type": "category"}, margin={"t": 40})
-    return go.Figure(data=[waterfall], layout=layout)
+    return _figure([waterfall], layout)
 
 
 def cordon_heatmap(
@@ -414,7 +443,7 @@ def cordon_heatmap(
     row_column: str,
     row_labels: Mapping[str, str],
     loc: Locale,
-) -> go.Figure | None:
+) -> Figure | None:
     """Commitments as columns, partners (or periods) as rows; kept, gap and no_submission marked.
 
     Cells show ✓ for kept, the missing amount for a gap and ∅ where no file came in.
@@ -466,7 +495,8 @@ def cordon_heatmap(
         [0.667, COLOURS["kept"]],
         [1.0, COLOURS["kept"]],
     ]
-    heatmap = go.Heatmap(
+    heatmap = _trace(
+        "heatmap",
         z=z,
         x=x_labels,
         y=y_labels,
@@ -484,7 +514,8 @@ def cordon_heatmap(
         hoverongaps=False,
     )
     legend = [
-        go.Scatter(
+        _trace(
+            "scatter",
             x=[None],
             y=[None],
             mode="markers",
@@ -501,7 +532,7 @@ def cordon_heatmap(
         legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
         margin={"t": 40, "b": 40},
     )
-    return go.Figure(data=[heatmap, *legend], layout=layout)
+    return _figure([heatmap, *legend], layout)
 
 
 def commitment_order(commitment: str) -> tuple[int, str]:
@@ -514,11 +545,13 @@ def fair_share_scatter(
     labels: Mapping[str, str],
     loc: Locale,
     connect: bool = False,
-) -> go.Figure | None:
+) -> Figure | None:
     """Share of contribution against share of benefit, with the diagonal of equal shares.
 
-    Partners are told apart by the legend (labels beside the points collide); `connect` draws one
-    partner's path through the periods instead, labelled by period.
+    Partners are told apart by the legend (labels beside the points collide); over
+    `LEGEND_PARTNERS` partners a legend would be longer than the plot, so the points form one trace
+    and each point names its partner on hover. `connect` draws one partner's path through the
+    periods instead, labelled by period.
     """
     if not has_rows(frame, label_column, "contribution_share", "benefit_share"):
         return None
@@ -545,8 +578,11 @@ def fair_share_scatter(
     low, high = min([*x, *y, 0.0]), max([*x, *y, 0.0])
     pad = (high - low) * 0.08 or 0.1
     low, high = low - pad, high + pad
-    traces: list[go.Scatter] = [
-        go.Scatter(
+    # among hundreds of partners every share is well under 1 %: ticks then need decimals to differ
+    ticks = ".0%" if high - low >= 0.05 else ".1%" if high - low >= 0.005 else ".2%"
+    traces: list[dict] = [
+        _trace(
+            "scatter",
             x=[low, high],
             y=[low, high],
             mode="lines",
@@ -557,7 +593,8 @@ def fair_share_scatter(
     ]
     if connect:
         traces.append(
-            go.Scatter(
+            _trace(
+                "scatter",
                 x=x,
                 y=y,
                 mode="lines+markers+text",
@@ -571,10 +608,25 @@ def fair_share_scatter(
                 hovertemplate="%{customdata}<extra></extra>",
             )
         )
+    elif len(rows) > LEGEND_PARTNERS:
+        traces.append(
+            _trace(
+                "scatter",
+                x=x,
+                y=y,
+                mode="markers",
+                customdata=[f"{n}<br>{h}" for n, h in zip(names, hover, strict=True)],
+                showlegend=False,
+                marker={"size": 9, "color": COLOURS["benefit"], "opacity": 0.75,
+                        "line": {"color": "#ffffff", "width": 1}},
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
     else:
         for index, (px, py, name, text) in enumerate(zip(x, y, names, hover, strict=True)):
             traces.append(
-                go.Scatter(
+                _trace(
+                    "scatter",
                     x=[px],
                     y=[py],
                     mode="markers",
@@ -590,27 +642,28 @@ def fair_share_scatter(
             )
     layout = _layout(
         loc,
-        height=420 + (0 if connect else 22 * ((len(rows) + 1) // 2)),
+        height=420 + (0 if connect or len(rows) > LEGEND_PARTNERS else 22 * ((len(rows) + 1) // 2)),
         # under the plot, measured from the figure's edge, so it never covers the axis title
         legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0},
         xaxis={
             "title": {"text": _label(loc, "contribution_share")},
-            "tickformat": ".0%",
+            "tickformat": ticks,
             "range": [low, high],
         },
-        yaxis={"title": {"text": _label(loc, "benefit_share")}, "tickformat": ".0%", "range": [low, high]},
+        yaxis={"title": {"text": _label(loc, "benefit_share")}, "tickformat": ticks, "range": [low, high]},
     )
-    return go.Figure(data=traces, layout=layout)
+    return _figure(traces, layout)
 
 
-def _money_bar(frame: pl.DataFrame, column: str, colour: str, loc: Locale, **style) -> go.Bar:
+def _money_bar(frame: pl.DataFrame, column: str, colour: str, loc: Locale, **style) -> dict:
     """One money column per period as bars, its value in the locale on hover."""
     values = frame[column].to_list()
-    return go.Bar(
+    return _trace(
+        "bar",
         name=_label(loc, column),
         x=frame["period"].to_list(),
         y=[as_float(v) for v in values],
-        marker_color=colour,
+        marker={"color": colour},
         text=[loc.money(v, decimals=0) for v in values],
         textposition="none",
         hovertemplate="%{x} · " + _label(loc, column) + ": %{text}<extra></extra>",
@@ -618,10 +671,11 @@ def _money_bar(frame: pl.DataFrame, column: str, colour: str, loc: Locale, **sty
     )
 
 
-def _money_line(frame: pl.DataFrame, column: str, colour: str, loc: Locale) -> go.Scatter:
+def _money_line(frame: pl.DataFrame, column: str, colour: str, loc: Locale) -> dict:
     """One (cumulative) money column per period as a line, its value in the locale on hover."""
     values = frame[column].to_list()
-    return go.Scatter(
+    return _trace(
+        "scatter",
         name=_label(loc, column),
         x=frame["period"].to_list(),
         y=[as_float(v) for v in values],
@@ -632,7 +686,7 @@ def _money_line(frame: pl.DataFrame, column: str, colour: str, loc: Locale) -> g
     )
 
 
-def joint_pot(frame: pl.DataFrame, loc: Locale) -> go.Figure | None:
+def joint_pot(frame: pl.DataFrame, loc: Locale) -> Figure | None:
     """Money contributed to and spent from the joint pot: per period (bars) and cumulative (lines)."""
     if not has_rows(frame, "period", "contributed", "spent", "contributed_cum", "spent_cum"):
         return None
@@ -643,10 +697,10 @@ def joint_pot(frame: pl.DataFrame, loc: Locale) -> go.Figure | None:
         _money_line(frame, "spent_cum", COLOURS["hunting"], loc),
     ]
     layout = _layout(loc, barmode="group", xaxis={"type": "category"}, yaxis=_money_axis(loc))
-    return go.Figure(data=traces, layout=layout)
+    return _figure(traces, layout)
 
 
-def value_over_time(frame: pl.DataFrame, loc: Locale) -> go.Figure | None:
+def value_over_time(frame: pl.DataFrame, loc: Locale) -> Figure | None:
     """Contribution and benefit per period (bars) and cumulative net benefit (line)."""
     if not has_rows(frame, "period", "contribution", "benefit", "net_benefit_cum"):
         return None
@@ -656,10 +710,10 @@ def value_over_time(frame: pl.DataFrame, loc: Locale) -> go.Figure | None:
         _money_line(frame, "net_benefit_cum", COLOURS["net"], loc),
     ]
     layout = _layout(loc, barmode="group", xaxis={"type": "category"}, yaxis=_money_axis(loc))
-    return go.Figure(data=traces, layout=layout)
+    return _figure(traces, layout)
 
 
-def cost_per_hire(own: pl.DataFrame, programme: pl.DataFrame | None, loc: Locale) -> go.Figure | None:
+def cost_per_hire(own: pl.DataFrame, programme: pl.DataFrame | None, loc: Locale) -> Figure | None:
     """A partner's cost per driving hire per period, its baseline, and (optionally) the programme's."""
     if not has_rows(own, "period", "driving_cost_per_hire", "baseline_cost_per_hire"):
         return None
@@ -683,7 +737,8 @@ def cost_per_hire(own: pl.DataFrame, programme: pl.DataFrame | None, loc: Locale
             )
         )
     traces = [
-        go.Scatter(
+        _trace(
+            "scatter",
             name=_label(loc, key),
             x=periods,
             y=[as_float(v) for v in values],
@@ -696,4 +751,4 @@ def cost_per_hire(own: pl.DataFrame, programme: pl.DataFrame | None, loc: Locale
         for key, values, colour, dash in series
     ]
     layout = _layout(loc, xaxis={"type": "category"}, yaxis={**_money_axis(loc), "rangemode": "tozero"})
-    return go.Figure(data=traces, layout=layout)
+    return _figure(traces, layout)

@@ -212,6 +212,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "days_to_fill": ("Dagen tot vervulling", "Days to fill"),
     "vacancy_status_filled": ("vervuld", "filled"),
     "vacancy_status_open": ("open", "open"),
+    "vacancies_shown_note": (
+        "Hier staan uw openstaande vacatures en de vacatures die u in {period} vervulde; "
+        "al uw vacatures staan in uw download:",
+        "Shown here: your open vacancies and those you filled in {period}; "
+        "every vacancy you reported is in your download:",
+    ),
+    "no_vacancies_shown": (
+        "Geen openstaande vacatures en geen vacatures vervuld in {period}.",
+        "No open vacancies, and none filled in {period}.",
+    ),
     # sections
     "section_headlines": ("Kerncijfers", "Headlines"),
     "section_rejections": ("Afgewezen regels dit kwartaal", "Rejected rows this quarter"),
@@ -394,24 +404,16 @@ def _decimal(value: object) -> Decimal | None:
         return None
 
 
-def _group(digits: str, separator: str) -> str:
-    head = len(digits) % 3 or 3
-    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
-    return separator.join(parts)
+# Dutch swaps the English marks: 1,234.50 -> 1.234,50
+DUTCH_MARKS = str.maketrans(",.", ".,")
 
 
 def _plain(value: Decimal, language: str, decimals: int) -> tuple[bool, str]:
     """(is negative, the absolute value with grouping and the locale's decimal mark)."""
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
-    negative = rounded < 0
-    text = f"{abs(rounded):f}"
-    whole, _, fraction = text.partition(".")
-    thousands, decimal_mark = (".", ",") if language == "nl" else (",", ".")
-    body = _group(whole, thousands)
-    if decimals > 0:
-        body += decimal_mark + fraction.ljust(decimals, "0")[:decimals]
-    return negative, body
+    rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    # after quantize, the format writes exactly `decimals` digits; a site formats ~10^6 numbers
+    body = f"{abs(rounded):,f}"
+    return rounded < 0, body.translate(DUTCH_MARKS) if language == "nl" else body
 
 
 def format_number(value: object, language: str, decimals: int = 0, signed: bool = False) -> str:

@@ -6,12 +6,16 @@
     periods/<period>.html           regisseur, one page per period (the period selector links them)
     partners/<id>/index.html        one partner's own figures, against programme totals
     partners/<id>/data/<table>.csv|.parquet   that partner's own rows only (in its restatements,
-                                    a file another partner sent is not named)
+                                    a file another partner sent is not named); with
+                                    `partner_downloads=False` the caller writes these itself
     funders/index.html              outcomes, period status, decisions, restatements, method,
                                     input manifest, validation, provenance
     plotly.min.js, static/site.css  shared by every page (relative links, so it works offline)
 
-Pages take plain Polars frames: no Dagster, no warehouse. Every text from a partner or
+Pages take plain Polars frames: no Dagster, no warehouse. A page's size and build time grow with
+partners and periods, not with the vacancies sent: each table is split by partner (or period) once,
+a partner's page lists only its open vacancies and those filled in the latest period, and long
+tables are capped (the downloads hold every row). Every text from a partner or
 programme.yaml reaches the page through Jinja's autoescaping, or through `figures.plot_text` for
 chart labels; figure JSON is embedded with `<`, `>` and `&` escaped so no text can close the
 script element it sits in.
@@ -21,7 +25,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -32,7 +36,8 @@ import plotly
 import plotly.graph_objects as go
 import polars as pl
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
+from plotly.io.json import to_json_plotly
 
 from dashboards import figures
 from dashboards.figures import (
@@ -148,6 +153,11 @@ class SiteData:
     period_status: pl.DataFrame = field(default_factory=_empty)
     decisions: pl.DataFrame = field(default_factory=_empty)
     restatements: pl.DataFrame = field(default_factory=_empty)
+    # Filled vacancies counted per (period, partner, channel, field) in a column `hires`, for the
+    # channel Sankey. None: counted from `vacancies`, which must then hold every filled vacancy.
+    # When it is given, `vacancies` need only hold what a partner's page lists: every vacancy
+    # still open and those filled in the latest period (more rows are allowed; the page picks).
+    hires_by_channel: pl.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -203,6 +213,35 @@ class Table:
         ]
         return " ".join(classes)
 
+    def body_html(self) -> Markup:
+        """The rows as `<tr>` elements, one a line. Built here rather than by a template macro
+        per cell: a partner's page can hold thousands of cells, and a macro call costs ~20 µs each."""
+        return self._rows_html(self.rows, "    ")
+
+    def footer_html(self) -> Markup:
+        return self._rows_html([self.footer], "") if self.footer else Markup("")
+
+    def _rows_html(self, rows: list[list[str | Badge]], indent: str) -> Markup:
+        width = max((len(row) for row in rows), default=0)
+        opening = [
+            f'<td class="{escape(name)}">' if (name := self.column_class(index)) else "<td>"
+            for index in range(width)
+        ]
+        lines = [
+            indent
+            + "<tr>"
+            + "".join(f"{opening[index]}{_cell_html(value)}</td>" for index, value in enumerate(row))
+            + "</tr>"
+            for row in rows
+        ]
+        return Markup("\n".join(lines))  # noqa: S704 - every cell is escaped by _cell_html
+
+
+def _cell_html(value: str | Badge) -> str:
+    if isinstance(value, Badge):
+        return f'<span class="badge badge-{escape(value.kind)}">{escape(value.text)}</span>'
+    return str(escape(value))
+
 
 def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
@@ -225,40 +264,60 @@ class Link:
     selected: bool = False
 
 
-def safe_csv(frame: pl.DataFrame, path: Path) -> Path:
-    """Write `frame` as CSV with every text cell that a spreadsheet would run as a formula
-    (starting with `=`, `+`, `-`, `@`, tab or carriage return) prefixed by `'`."""
-    text_columns = [
-        name
-        for name, dtype in frame.schema.items()
-        if isinstance(dtype, (pl.String, pl.Categorical, pl.Enum))
-    ]
-    neutralised = frame.with_columns(
+def formula_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` as its CSV must be written: every text cell that a spreadsheet would run as a
+    formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) prefixed by `'`; numbers
+    stay numbers."""
+    return frame.with_columns(
         pl.when(pl.col(name).cast(pl.String).str.contains(FORMULA_START.pattern))
         .then(pl.lit("'") + pl.col(name).cast(pl.String))
         .otherwise(pl.col(name).cast(pl.String))
         .alias(name)
-        for name in text_columns
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, (pl.String, pl.Categorical, pl.Enum))
     )
+
+
+def safe_csv(frame: pl.DataFrame, path: Path) -> Path:
+    """Write `frame` as CSV with every text cell that a spreadsheet would run as a formula
+    (starting with `=`, `+`, `-`, `@`, tab or carriage return) prefixed by `'`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    neutralised.write_csv(path)
+    formula_safe(frame).write_csv(path)
     return path
 
 
-def figure_json(figure: go.Figure | None) -> Markup | None:
-    """A figure's JSON, safe inside `<script type="application/json">`: no `<`, `>` or `&` survive,
-    so no string in it can close the element or start a comment."""
+def write_download(frame: pl.DataFrame, folder: Path, table: str) -> list[Path]:
+    """One table of a partner's downloads in an existing `folder`: `<table>.csv` (as `safe_csv`
+    writes it) and `<table>.parquet`."""
+    csv, parquet = folder / f"{table}.csv", folder / f"{table}.parquet"
+    formula_safe(frame).write_csv(csv)
+    frame.write_parquet(parquet, statistics=False)
+    return [csv, parquet]
+
+
+def hires_by_channel(vacancies: pl.DataFrame) -> pl.DataFrame:
+    """Filled vacancies counted per period, partner, channel and field (column `hires`)."""
+    columns = ["period", "partner", "channel", "field"]
+    if not {*columns, "status"} <= set(vacancies.columns):
+        return pl.DataFrame()
+    return vacancies.filter(pl.col("status") == "filled").group_by(columns).len("hires").sort(columns)
+
+
+def figure_json(figure: go.Figure | figures.Figure | None) -> Markup | None:
+    """A figure's JSON (a graph object, or the plain data the figure builders return), safe inside
+    `<script type="application/json">`: no `<`, `>` or `&` survive, so no string in it can close
+    the element or start a comment."""
     if figure is None:
         return None
-    text = figure.to_json()
-    for char, escape in (
+    text = figure.to_json() if isinstance(figure, go.Figure) else to_json_plotly(figure)
+    for char, replacement in (
         ("&", "\\u0026"),
         ("<", "\\u003c"),
         (">", "\\u003e"),
         ("\u2028", "\\u2028"),
         ("\u2029", "\\u2029"),
     ):
-        text = text.replace(char, escape)
+        text = text.replace(char, replacement)
     return Markup(text)  # noqa: S704 - every character that could end the script is escaped above
 
 
@@ -322,6 +381,34 @@ class _Site:
             if {"path", "partner"} <= set(data.submissions.columns)
             else {}
         )
+        self.hires_by_channel = (
+            data.hires_by_channel if data.hires_by_channel is not None else hires_by_channel(data.vacancies)
+        )
+        self._parts: dict[tuple[str, str], tuple[dict[object, pl.DataFrame], pl.DataFrame]] = {}
+        self._memo: dict[str, Table] = {}
+
+    def memo(self, name: str, build: Callable[[], Table]) -> Table:
+        """A table that is the same on every page that shows it, built once per site."""
+        if name not in self._memo:
+            self._memo[name] = build()
+        return self._memo[name]
+
+    def part(self, table: str, column: str, value: object) -> pl.DataFrame:
+        """The rows of SiteData's `table` (or `hires_by_channel`) where `column` equals `value`.
+
+        Each table is split by a column once and the parts kept: a page per partner or period then
+        costs a look-up instead of a scan of the whole table. No rows (and no columns) when the
+        table lacks the column."""
+        key = (table, column)
+        if key not in self._parts:
+            frame = self.hires_by_channel if table == "hires_by_channel" else getattr(self.data, table)
+            if column not in frame.columns:
+                self._parts[key] = ({}, pl.DataFrame())
+            else:
+                parts = frame.partition_by(column, as_dict=True, maintain_order=True) if frame.height else {}
+                self._parts[key] = ({k[0]: v for k, v in parts.items()}, frame.clear())
+        parts, empty = self._parts[key]
+        return parts.get(value, empty) if value is not None else empty
 
     def render(self, template: str, root: str, **context: object) -> str:
         programme = self.data.programme
@@ -436,7 +523,9 @@ def _waterfall_charts(chart_id: str, row, loc) -> list:
     ]
 
 
-def _chart(chart_id: str, title: str, figure: go.Figure | None, note: str = "", wide: bool = False) -> Chart:
+def _chart(
+    chart_id: str, title: str, figure: figures.Figure | None, note: str = "", wide: bool = False
+) -> Chart:
     return Chart(chart_id, title, figure_json(figure), note, wide)
 
 
@@ -458,14 +547,16 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def render_site(data: SiteData, site_dir: Path) -> list[Path]:
-    """Write every page, the shared plotly.min.js and stylesheet, and each partner's own downloads."""
+def render_site(data: SiteData, site_dir: Path, partner_downloads: bool = True) -> list[Path]:
+    """Write every page, the shared plotly.min.js and stylesheet, and each partner's own downloads
+    (from `data`; with `partner_downloads=False` the caller writes them, e.g. straight from the
+    warehouse, when `data` holds only what the pages show)."""
     site_dir = Path(site_dir)
     site = _Site(data)
     written = [_copy_plotly(site_dir), *_copy_static(site_dir)]
     written += _render_regisseur(site, site_dir)
     for partner in site.partners:
-        written += _render_partner(site, partner["id"], site_dir)
+        written += _render_partner(site, partner["id"], site_dir, partner_downloads)
     written.append(_write(site_dir / "funders" / "index.html", _funders_page(site)))
     return written
 
@@ -551,8 +642,8 @@ def _regisseur_page(
             sections=[],
             partner_links=[],
         )
-    period_partners = _sorted(_where(data.partner_period, period=period), "partner")
-    filled = _where(data.vacancies, period=period, status="filled")
+    period_partners = _sorted(site.part("partner_period", "period", period), "partner")
+    hires = site.part("hires_by_channel", "period", period)
     programme_row = _row(data.programme_period, period=period) or {}
     charts = [
         shared["hires"],
@@ -565,21 +656,21 @@ def _regisseur_page(
         _chart(
             "chart-sankey",
             loc.t("chart_sankey"),
-            figures.channel_sankey(filled, site.names, site.fields, loc),
+            figures.channel_sankey(hires, site.names, site.fields, loc),
             wide=True,
         ),
         *_waterfall_charts("chart-waterfall", programme_row, loc),
         _chart(
             "chart-cordon",
             loc.t("chart_cordon"),
-            figures.cordon_heatmap(_where(data.cordon, period=period), "partner", site.names, loc),
+            figures.cordon_heatmap(site.part("cordon", "period", period), "partner", site.names, loc),
             wide=True,
         ),
         _chart(
             "chart-fair-share",
             loc.t("chart_fair_share"),
             figures.fair_share_scatter(
-                _where(data.fair_share, as_of_period=period), "partner", site.names, loc
+                site.part("fair_share", "as_of_period", period), "partner", site.names, loc
             ),
             note=loc.t("settlement_note"),
         ),
@@ -587,17 +678,17 @@ def _regisseur_page(
     ]
     sections = [
         (loc.t("section_settlement"), _settlement_table(site, period)),
-        (loc.t("section_targets"), _targets_table(site, data.target_progress)),
-        (loc.t("section_files"), _files_table(site, _where(data.submissions, period=period))),
+        (loc.t("section_targets"), site.memo("targets", lambda: _targets_table(site, data.target_progress))),
+        (loc.t("section_files"), _files_table(site, site.part("submissions", "period", period))),
         (
             loc.t("section_rejections"),
-            _rejections_table(site, _where(data.rejections, period=period), f"{root}data/rejections.csv"),
+            _rejections_table(site, site.part("rejections", "period", period), f"{root}data/rejections.csv"),
         ),
-        (loc.t("section_warnings"), _warnings_table(site, _where(data.warnings, period=period))),
+        (loc.t("section_warnings"), _warnings_table(site, site.part("warnings", "period", period))),
         (
             loc.t("section_restatements"),
             _restatements_table(
-                site, _where(data.restatements, period=period), f"{root}data/restatements.csv"
+                site, site.part("restatements", "period", period), f"{root}data/restatements.csv"
             ),
         ),
     ]
@@ -710,7 +801,7 @@ def _programme_tiles(site: _Site, period: str) -> list[Tile]:
 
 def _settlement_table(site: _Site, period: str) -> Table:
     loc = site.loc
-    rows = _where(site.data.fair_share, as_of_period=period)
+    rows = site.part("fair_share", "as_of_period", period)
     body, total_settlement, total_contribution, total_benefit = [], Decimal(0), Decimal(0), Decimal(0)
     for row in sorted(rows.iter_rows(named=True), key=lambda r: site.name(r["partner"])):
         settlement = row.get("settlement")
@@ -838,19 +929,16 @@ def _warnings_table(site: _Site, frame: pl.DataFrame) -> Table:
 # ---------------------------------------------------------------- partner
 
 
-def _render_partner(site: _Site, partner: str, site_dir: Path) -> list[Path]:
+def _render_partner(site: _Site, partner: str, site_dir: Path, downloads: bool = True) -> list[Path]:
     folder = site_dir / "partners" / partner
-    written = _write_partner_downloads(site, partner, folder / "data")
+    written = _write_partner_downloads(site, partner, folder / "data") if downloads else []
     written.append(_write(folder / "index.html", _partner_page(site, partner)))
     return written
 
 
 def _partner_rows(site: _Site, table: str, partner: str) -> pl.DataFrame:
     attribute, column = PARTNER_TABLES[table]
-    frame: pl.DataFrame = getattr(site.data, attribute)
-    if column not in frame.columns:
-        return pl.DataFrame()
-    return frame.filter(pl.col(column) == partner)
+    return site.part(attribute, column, partner)
 
 
 def _own_restatements(site: _Site, partner: str) -> pl.DataFrame:
@@ -862,6 +950,21 @@ def _own_restatements(site: _Site, partner: str) -> pl.DataFrame:
     return rows.with_columns(pl.Series("reason_file", masked, dtype=pl.String))
 
 
+def partner_restatements(data: SiteData) -> pl.DataFrame:
+    """Every partner's restatements as its download holds them: in each row, a file that another
+    partner than the row's own sent is named only as such. Rows without a partner are left out."""
+    site = _Site(data)
+    frame = data.restatements
+    if not {"partner", "reason_file"} <= set(frame.columns) or frame.height == 0:
+        return frame
+    frame = frame.filter(pl.col("partner").is_not_null())
+    masked = [
+        _reason_files(site, value, partner)
+        for value, partner in zip(frame["reason_file"].to_list(), frame["partner"].to_list(), strict=True)
+    ]
+    return frame.with_columns(pl.Series("reason_file", masked, dtype=pl.String))
+
+
 def _write_partner_downloads(site: _Site, partner: str, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -871,10 +974,7 @@ def _write_partner_downloads(site: _Site, partner: str, folder: Path) -> list[Pa
             if table == "restatements"
             else _partner_rows(site, table, partner)
         )
-        written.append(safe_csv(rows, folder / f"{table}.csv"))
-        parquet = folder / f"{table}.parquet"
-        rows.write_parquet(parquet, statistics=False)
-        written.append(parquet)
+        written += write_download(rows, folder, table)
     return written
 
 
@@ -924,15 +1024,9 @@ def _partner_page(site: _Site, partner: str) -> str:
         ),
     ]
     target_scopes = [partner, "programme"] if show_programme else [partner]
-    own_targets = (
-        data.target_progress.filter(pl.col("scope").is_in(target_scopes))
-        if "scope" in data.target_progress.columns
-        else pl.DataFrame()
+    own_targets = pl.concat(
+        [site.part("target_progress", "scope", scope) for scope in target_scopes], how="vertical_relaxed"
     )
-    own_vacancies = _partner_rows(site, "vacancies", partner)
-    if own_vacancies.height and {"period", "vacancy_id"} <= set(own_vacancies.columns):
-        own_vacancies = own_vacancies.sort("period", "vacancy_id", descending=[True, False])
-    vacancies, vacancy_note = _capped(own_vacancies, MAX_VACANCY_ROWS, loc, "data/vacancies.csv")
     programme_current = _row(data.programme_period, period=latest) if (show_programme and latest) else None
     sections = [
         (
@@ -947,9 +1041,10 @@ def _partner_page(site: _Site, partner: str) -> str:
         (loc.t("section_targets"), _targets_table(site, own_targets)),
     ]
     if show_programme:
-        sections.append((loc.t("section_programme_totals"), _programme_table(site)))
+        programme_table = site.memo("programme", lambda: _programme_table(site))
+        sections.append((loc.t("section_programme_totals"), programme_table))
     sections += [
-        (loc.t("section_vacancies"), _vacancies_table(site, vacancies, vacancy_note)),
+        (loc.t("section_vacancies"), _partner_vacancies_table(site, partner)),
         (
             loc.t("section_rejections_own"),
             _rejections_table(site, _partner_rows(site, "rejections", partner), "data/rejections.csv", False),
@@ -1169,6 +1264,28 @@ def _programme_table(site: _Site) -> Table:
     return Table(headers, body, frozenset(range(1, 9)))
 
 
+def _partner_vacancies_table(site: _Site, partner: str) -> Table:
+    """The vacancies a partner has open, then those it filled in the latest period, newest period
+    first. Its whole history is in its download: listing it here would make every page, and every
+    run, grow with all the vacancies ever sent."""
+    loc, latest = site.loc, site.latest
+    rows = _partner_rows(site, "vacancies", partner)
+    if rows.height and {"status", "period", "vacancy_id"} <= set(rows.columns):
+        rows = rows.filter(
+            (pl.col("status") == "open") | ((pl.col("status") == "filled") & (pl.col("period") == latest))
+        ).sort("period", "vacancy_id", descending=[True, False], nulls_last=True)
+    shown, more = _capped(rows, MAX_VACANCY_ROWS, loc, "data/vacancies.csv")
+    links = Markup(
+        '<a href="data/vacancies.csv" download>{}</a> · <a href="data/vacancies.parquet" download>{}</a>'
+    ).format(loc.t("download_csv"), loc.t("download_parquet"))
+    note = escape(loc.t("vacancies_shown_note", period=latest or MISSING)) + Markup(" ") + links
+    if more:
+        note += Markup(" ") + more
+    table = _vacancies_table(site, shown, note)
+    table.empty = loc.t("no_vacancies_shown", period=latest or MISSING)
+    return table
+
+
 def _vacancies_table(site: _Site, frame: pl.DataFrame, note: str) -> Table:
     loc = site.loc
     body = []
@@ -1236,9 +1353,9 @@ def _funders_page(site: _Site) -> str:
         ),
     ]
     sections = [
-        (loc.t("section_outcomes"), _programme_table(site)),
+        (loc.t("section_outcomes"), site.memo("programme", lambda: _programme_table(site))),
         (loc.t("section_period_status"), _period_status_table(site)),
-        (loc.t("section_targets"), _targets_table(site, data.target_progress)),
+        (loc.t("section_targets"), site.memo("targets", lambda: _targets_table(site, data.target_progress))),
     ]
     audit = [
         (loc.t("section_decisions"), _decisions_table(site)),
