@@ -100,6 +100,7 @@ PARTNER_DOWNLOADS = (
 # Tables are capped so that a page grows with partners, not with rows sent; the downloads hold all.
 MAX_ISSUE_ROWS = 200
 MAX_VACANCY_ROWS = 1000
+MAX_MANIFEST_ROWS = 1000
 MAX_VALUE_CHARS = 120
 
 # both become path segments of the site, so nothing else may pass
@@ -1381,7 +1382,13 @@ def _funders_page(site: _Site) -> str:
 
 
 def _manifest_table(site: _Site) -> Table:
+    """The files behind the figures, latest period first; a sector's ten years of files (tens of
+    thousands) are capped here and complete in data/submissions.csv and manifest.json."""
     loc = site.loc
+    files = site.data.submissions
+    if files.height:
+        files = files.sort(["period", "path"], descending=[True, False], nulls_last=True)
+    shown, note = _capped(files, MAX_MANIFEST_ROWS, loc, "../data/submissions.csv")
     body = [
         [
             str(row.get("partner") or ""),
@@ -1393,13 +1400,13 @@ def _manifest_table(site: _Site) -> Table:
             loc.number(row.get("rejected")),
             str(row.get("superseded_by") or ""),
         ]
-        for row in _sorted(site.data.submissions, "period", "path").iter_rows(named=True)
+        for row in shown.iter_rows(named=True)
     ]
     headers = [
         loc.t(k)
         for k in ("partner", "period", "file", "sha256", "rows", "accepted", "rejected", "superseded_by")
     ]
-    return Table(headers, body, frozenset({4, 5, 6}), nowrap=frozenset({1}), code=frozenset({3}))
+    return Table(headers, body, frozenset({4, 5, 6}), note=note, nowrap=frozenset({1}), code=frozenset({3}))
 
 
 def _validation_table(site: _Site) -> Table:

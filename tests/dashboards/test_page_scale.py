@@ -201,3 +201,18 @@ def test_publishing_lowers_duckdbs_memory_limit_and_never_raises_it() -> None:
     with duckdb.connect(config={"memory_limit": "100MB"}) as con:
         lower_memory_limit(con, "640MB")
         assert limit(con) == "95.3 MiB"
+
+
+def test_funders_file_list_is_capped_latest_first_with_the_rest_in_the_download(
+    sample_site_data, tmp_path, monkeypatch
+) -> None:
+    data = sample_site_data(periods=4)
+    files = data.submissions.sort(["period", "path"], descending=[True, False])
+    monkeypatch.setattr(pages, "MAX_MANIFEST_ROWS", 3)
+    render_site(data, tmp_path, partner_downloads=False)
+    text = read(tmp_path / "funders" / "index.html")
+    shown, hidden = files.head(3), files.slice(3)
+    assert hidden.height > 0
+    assert all(sha in text for sha in shown["sha256"])
+    assert not any(sha in text for sha in hidden["sha256"].unique() if sha not in shown["sha256"])
+    assert f"3 van {files.height} regels getoond" in text and "../data/submissions.csv" in text
