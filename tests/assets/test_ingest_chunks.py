@@ -65,3 +65,16 @@ def test_chunks_hold_periods_in_order_up_to_the_limit(tmp_path, monkeypatch, siz
         (tmp_path / "inbox" / name / "f.csv").write_bytes(b"x" * size)
     monkeypatch.setattr(ingest, "CHUNK_BYTES", limit)
     assert ingest._chunks(tmp_path, ["a", "b", "c"]) == expected
+
+
+def test_input_lineage_names_every_file_by_one_digest_and_lists_a_short_inbox():
+    files = {"inbox/2025Q1/vacancies_a.csv": "a" * 64, "inbox/2025Q1/ledger.csv": "b" * 64}
+    lineage = ingest.input_lineage(files)
+    assert lineage["input_files"].value == 2
+    assert lineage["input_sha256"].value == files
+    reordered = ingest.input_lineage(dict(reversed(list(files.items()))))
+    assert reordered["input_digest"] == lineage["input_digest"]
+    changed = ingest.input_lineage({**files, "inbox/2025Q1/ledger.csv": "c" * 64})
+    assert changed["input_digest"] != lineage["input_digest"]
+    many = {f"inbox/2025Q1/f{n}.csv": f"{n:064x}" for n in range(ingest.INLINE_INPUTS + 1)}
+    assert "input_sha256" not in ingest.input_lineage(many)
