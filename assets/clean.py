@@ -84,6 +84,14 @@ DECISION_SCHEMA = {
     "accepted_rejections": pl.Int64,
     "files": pl.Int64,
 }
+PERIOD_STATUS_SCHEMA = {
+    "period": pl.String,
+    "status": pl.String,
+    "decided_by": pl.String,
+    "decided_at": pl.String,
+    "reason": pl.String,
+    "accepted_rejections": pl.Int64,
+}
 
 
 def build_decision_tables(
@@ -128,14 +136,7 @@ def build_decision_tables(
             }
             for period in periods
         ],
-        schema={
-            "period": pl.String,
-            "status": pl.String,
-            "decided_by": pl.String,
-            "decided_at": pl.String,
-            "reason": pl.String,
-            "accepted_rejections": pl.Int64,
-        },
+        schema=PERIOD_STATUS_SCHEMA,
     )
     _write_clean_tables(con, {"decisions": log, "period_status": status})
 

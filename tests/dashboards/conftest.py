@@ -20,6 +20,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from assets.clean import DECISION_SCHEMA, PERIOD_STATUS_SCHEMA
 from dashboards.pages import SiteData
 from domain.periods import Quarter, quarter_range
 
@@ -45,24 +46,6 @@ SENTINEL_HUNTING_HIRES = 4321
 REGISSEUR = "R. de Regisseur"
 REOPEN_REASON = "Herindiening hhnk: kosten gecorrigeerd <script>alert('reden')</script>"
 SECOND_REOPEN_REASON = "Wetterskip stuurt gecorrigeerde bijdragen"
-PERIOD_STATUS_SCHEMA = {
-    "period": pl.String,
-    "status": pl.String,
-    "decided_by": pl.String,
-    "decided_at": pl.String,
-    "reason": pl.String,
-    "accepted_rejections": pl.Int64,
-}
-DECISIONS_SCHEMA = {
-    "seq": pl.Int64,
-    "action": pl.String,
-    "period": pl.String,
-    "by": pl.String,
-    "at": pl.String,
-    "reason": pl.String,
-    "accepted_rejections": pl.Int64,
-    "files": pl.Int64,
-}
 RESTATEMENTS_SCHEMA = {
     "version": pl.Int64,
     "period": pl.String,
@@ -361,7 +344,7 @@ def build_sample_site_data(
             ]
         ),
         period_status=pl.DataFrame(period_status, schema=PERIOD_STATUS_SCHEMA),
-        decisions=pl.DataFrame(decisions, schema=DECISIONS_SCHEMA),
+        decisions=pl.DataFrame(decisions, schema=DECISION_SCHEMA),
         restatements=pl.DataFrame(restatements, schema=RESTATEMENTS_SCHEMA),
     )
 
