@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import dagster as dg
 
 from domain.periods import PERIOD_PARTITIONS_NAME
-from pipelines.resources import ProgrammeFolder
+from pipelines.catalog import ASSETS, CHECKS
+from pipelines.resources import OutputFolder, ProgrammeFolder
 
 PROGRAMME_JOB = "programme_job"
 
@@ -29,6 +31,32 @@ def register_periods(instance: dg.DagsterInstance, periods: list[str]) -> None:
     for period in existing:
         instance.delete_dynamic_partition(PERIOD_PARTITIONS_NAME, period)
     instance.add_dynamic_partitions(PERIOD_PARTITIONS_NAME, wanted)
+
+
+def materialize_periods(
+    instance: dg.DagsterInstance, programme_dir: Path, output: OutputFolder, periods: list[str]
+) -> dg.ExecuteInProcessResult:
+    """Every asset and check of drijfjacht over `periods` (registered first), in-process; a failed
+    step is in the result, not raised. What `drijfjacht run` and the pipeline tests run."""
+    register_periods(instance, periods)
+    selection = (
+        {"partition_key": periods[0]}
+        if len(periods) == 1
+        else {
+            "tags": {
+                "dagster/asset_partition_range_start": periods[0],
+                "dagster/asset_partition_range_end": periods[-1],
+            }
+        }
+    )
+    return dg.materialize(
+        [*ASSETS, *CHECKS],
+        instance=instance,
+        resources={"programme": ProgrammeFolder(path=str(programme_dir)), "output": output},
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+        **selection,
+    )
 
 
 def inbox_fingerprints(programme: ProgrammeFolder) -> dict[str, str]:

@@ -199,9 +199,7 @@ def _space_hint(out: Path) -> str:
 def _materialize(programme, programme_dir: Path, output, periods: list[str], quiet: bool) -> int:
     import dagster as dg
 
-    from pipelines.automation import register_periods
-    from pipelines.catalog import ASSETS, CHECKS
-    from pipelines.resources import ProgrammeFolder
+    from pipelines.automation import materialize_periods
 
     out = output.folder
     say = (lambda *args: None) if quiet else console.print
@@ -210,28 +208,7 @@ def _materialize(programme, programme_dir: Path, output, periods: list[str], qui
         f"{periods[0]}..{periods[-1]} → {out}"
     )
     with dg.DagsterInstance.get() as instance:
-        register_periods(instance, periods)
-        selection = (
-            {"partition_key": periods[0]}
-            if len(periods) == 1
-            else {
-                "tags": {
-                    "dagster/asset_partition_range_start": periods[0],
-                    "dagster/asset_partition_range_end": periods[-1],
-                }
-            }
-        )
-        result = dg.materialize(
-            [*ASSETS, *CHECKS],
-            instance=instance,
-            resources={
-                "programme": ProgrammeFolder(path=str(programme_dir)),
-                "output": output,
-            },
-            raise_on_error=False,
-            **selection,
-            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
-        )
+        result = materialize_periods(instance, programme_dir, output, periods)
     if not result.success:
         failure = next(
             (e for e in result.all_events if e.event_type_value == "STEP_FAILURE"), None

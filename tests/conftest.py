@@ -22,32 +22,11 @@ def materialize_programme(programme_dir: Path, out: Path, periods: list[str]):
     """Every asset and check of drijfjacht, in-process, on an ephemeral instance."""
     import dagster as dg
 
-    from pipelines.automation import register_periods
-    from pipelines.catalog import ASSETS, CHECKS
-    from pipelines.resources import OutputFolder, ProgrammeFolder
+    from pipelines.automation import materialize_periods
+    from pipelines.resources import OutputFolder
 
-    instance = dg.DagsterInstance.ephemeral()
-    register_periods(instance, periods)
-    selection = (
-        {"partition_key": periods[0]}
-        if len(periods) == 1
-        else {
-            "tags": {
-                "dagster/asset_partition_range_start": periods[0],
-                "dagster/asset_partition_range_end": periods[-1],
-            }
-        }
-    )
-    return dg.materialize(
-        [*ASSETS, *CHECKS],
-        instance=instance,
-        resources={
-            "programme": ProgrammeFolder(path=str(programme_dir)),
-            "output": OutputFolder(path=str(out)),
-        },
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
-        **selection,
+    return materialize_periods(
+        dg.DagsterInstance.ephemeral(), programme_dir, OutputFolder(path=str(out)), periods
     )
 
 
