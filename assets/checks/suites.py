@@ -45,27 +45,27 @@ def _not_negative(column: str) -> gx.expectations.Expectation:
     )
 
 
-def _not_after_period(column: str, rule: str) -> gx.expectations.Expectation:
+def _on_or_after(
+    later: str, earlier: str, rule: str, column: str, description: str
+) -> gx.expectations.Expectation:
+    """`later` >= `earlier` on every row where both are filled; `column` is the one to correct."""
     return E.ExpectColumnPairValuesAToBeGreaterThanB(
-        column_A=PERIOD_END,
-        column_B=column,
+        column_A=later,
+        column_B=earlier,
         or_equal=True,
         ignore_row_if="either_value_is_missing",
         meta=_meta(rule, column),
-        description=f"{column} is not after the end of its period",
+        description=description,
     )
+
+
+def _not_after_period(column: str, rule: str) -> gx.expectations.Expectation:
+    return _on_or_after(PERIOD_END, column, rule, column, f"{column} is not after the end of its period")
 
 
 def _within(column: str, rule: str) -> list[gx.expectations.Expectation]:
     return [
-        E.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A=column,
-            column_B=PERIOD_START,
-            or_equal=True,
-            ignore_row_if="either_value_is_missing",
-            meta=_meta(rule, column),
-            description=f"{column} is not before the start of its period",
-        ),
+        _on_or_after(column, PERIOD_START, rule, column, f"{column} is not before the start of its period"),
         _not_after_period(column, rule),
     ]
 
@@ -89,13 +89,8 @@ def vacancy_suite(programme: Programme, with_period: bool) -> gx.ExpectationSuit
             description="vacancy_id occurs once per file",
         ),
         _required("opened_on"),
-        E.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="filled_on",
-            column_B="opened_on",
-            or_equal=True,
-            ignore_row_if="either_value_is_missing",
-            meta=_meta("filled_after_opened", "filled_on"),
-            description="filled_on is on or after opened_on",
+        _on_or_after(
+            "filled_on", "opened_on", "filled_after_opened", "filled_on", "filled_on is on or after opened_on"
         ),
         _required("channel"),
         E.ExpectColumnValuesToBeInSet(
