@@ -23,6 +23,7 @@ import duckdb
 
 from assets.ingest import ingest_period
 from domain.programme import load_programme
+from pipelines.resources import WAREHOUSE_SETTINGS
 
 TINY = Path(__file__).parents[1] / "tests" / "fixtures" / "tiny"
 HEADER = "vacature_id;rol;geopend_op;vervuld_op;kanaal;kosten;uren"
@@ -66,7 +67,9 @@ def main() -> None:
         import great_expectations  # noqa: F401  (its import alone is ~200 MB; count it before)
 
         before = peak_kib()
-        con = duckdb.connect(":memory:" if args.in_memory else str(Path(temp) / "warehouse.duckdb"))
+        # the settings every run's warehouse connection has (pipelines/resources.py)
+        database = ":memory:" if args.in_memory else str(Path(temp) / "warehouse.duckdb")
+        con = duckdb.connect(database, config=WAREHOUSE_SETTINGS)
         started = time.perf_counter()
         result = ingest_period(con, programme, programme_dir, Path(temp) / "archive", "2025Q1")
         elapsed = time.perf_counter() - started

@@ -323,7 +323,7 @@ def check_file(path: Path, programme: Programme, period: str | None = None) -> l
         return [named]
     kind, partner = named
     notes: list[Problem] = []
-    if kind != "ledger" and partner not in programme.partner_ids:
+    if kind != "ledger" and not programme.is_partner(partner):
         notes.append(
             _note(
                 "unknown_partner",
