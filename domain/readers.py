@@ -517,6 +517,20 @@ def _column_names(width: int) -> list[str]:
     return [f"c{i}" for i in range(width)] + [EXTRA_FIELD]
 
 
+def _cells_of(content: bytes, separator: str, n_rows: int | None = None) -> pl.DataFrame:
+    """Delimited text with a synthetic header line as string columns; one file or many joined
+    (_parse_texts) are split alike."""
+    return pl.read_csv(
+        content,
+        separator=separator,
+        has_header=True,
+        infer_schema=False,
+        truncate_ragged_lines=True,
+        n_rows=n_rows,
+        raise_if_empty=False,
+    )
+
+
 def _parse_text(source: _TextSource, max_rows: int | None) -> _Table | Problem:
     """One file's text split into cells; a file Polars cannot split is one Problem."""
     name, separator = source.name, source.separator
@@ -525,15 +539,7 @@ def _parse_text(source: _TextSource, max_rows: int | None) -> _Table | Problem:
     content = synthetic + source.text
     source.text = b""
     try:
-        frame = pl.read_csv(
-            content,
-            separator=separator,
-            has_header=True,
-            infer_schema=False,
-            truncate_ragged_lines=True,
-            n_rows=None if max_rows is None else max_rows + 2,
-            raise_if_empty=False,
-        )
+        frame = _cells_of(content, separator, None if max_rows is None else max_rows + 2)
     except pl.exceptions.PolarsError as error:
         rest = content[len(synthetic) :].decode("utf-8", "replace")
         unclosed = _unclosed_quote(rest, source.line_index + 1)
@@ -575,14 +581,7 @@ def _parse_texts(sources: list[tuple[int, _TextSource]]) -> _Table | None:
             if source.text[-1:] != b"\n":
                 parts.append(b"\n")
     try:
-        frame = pl.read_csv(
-            b"".join(parts),
-            separator=separator,
-            has_header=True,
-            infer_schema=False,
-            truncate_ragged_lines=True,
-            raise_if_empty=False,
-        )
+        frame = _cells_of(b"".join(parts), separator)
     except pl.exceptions.PolarsError:
         return None
     del parts
@@ -623,21 +622,16 @@ def _find_text_header(name: str, kind: str, text: str) -> tuple[int, str, list[s
     numbers still count). Without such a line the first non-blank line is the header, and
     `required_columns` later says what it lacks, unless another separator would have made it one.
     """
-    on_top = _header_on_first_line(kind, text.split("\n", 1)[0])
-    if on_top is not None:
-        separator, headers = on_top
-        return 0, separator, list(headers)
     lines = text.split("\n", HEADER_SEARCH_LINES)[:HEADER_SEARCH_LINES]
     first: tuple[int, str, list[str]] | None = None
     for index, line in enumerate(lines):
         if not line.strip():
             continue
-        separator = _sniff_separator(line)
-        headers = next(csv.reader([line], delimiter=separator), [])
-        if _is_header(kind, headers):
-            return index, separator, headers
+        separator, headers, is_header = _line_as_header(kind, line)
+        if is_header:
+            return index, separator, list(headers)
         if first is None:
-            first = (index, separator, headers)
+            first = (index, separator, list(headers))
     assert first is not None  # the text is not blank
     index, separator, headers = first
     line = lines[index]
@@ -652,15 +646,13 @@ def _find_text_header(name: str, kind: str, text: str) -> tuple[int, str, list[s
     return first
 
 
-@functools.lru_cache(maxsize=1024)
-def _header_on_first_line(kind: str, line: str) -> tuple[str, tuple[str, ...]] | None:
-    """(separator, headers) when the first line is the header: the common case, remembered because
-    a sector's files of one kind mostly share their first line."""
-    if not line.strip():
-        return None
+@functools.lru_cache(maxsize=256)
+def _line_as_header(kind: str, line: str) -> tuple[str, tuple[str, ...], bool]:
+    """(separator, cells, whether they name every required column) of one line; remembered,
+    because a sector's files of one kind mostly share their header line."""
     separator = _sniff_separator(line)
-    headers = next(csv.reader([line], delimiter=separator), [])
-    return (separator, tuple(headers)) if _is_header(kind, headers) else None
+    headers = tuple(next(csv.reader([line], delimiter=separator), []))
+    return separator, headers, _is_header(kind, list(headers))
 
 
 def _clip(text: str, limit: int = 60) -> str:
