@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# Hypothesis caches in .hypothesis/ of the working directory, already while collecting test
+# modules: keep it out of the repo (a fixture would come too late).
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "drijfjacht-hypothesis")
 
 
 @pytest.fixture

@@ -3,11 +3,9 @@ programme to the cent, settlements add up to zero, the order of rows and the par
 change nothing, and doubling every cost doubles every cost figure."""
 
 import random
-import tempfile
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal, localcontext
-from pathlib import Path
 
 import duckdb
 from fixtures.numbers.clean_tables import (
@@ -19,7 +17,6 @@ from fixtures.numbers.clean_tables import (
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.configuration import set_hypothesis_home_dir
 
 from assets.cordon import build_cordon, build_cordon_integrity
 from assets.fair_share import build_fair_share, build_joint_pot, unbalanced_settlements
@@ -27,10 +24,6 @@ from assets.outcomes import build_partner_period, build_programme_period, reconc
 from assets.targets import build_target_progress
 from domain.periods import Quarter, quarter_range
 from domain.programme import Baseline, Commitment, Partner, Programme, Target
-
-# Hypothesis caches in .hypothesis/ of the working directory, already while collecting: keep it
-# out of the repo (a fixture would come too late).
-set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "drijfjacht-hypothesis")
 
 TINY = tiny_programme()
 CHANNELS = TINY.channels

@@ -11,7 +11,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from domain import readers
 from domain.readers import Problem, canonical_schema, parse_file_name, read_partner_file
 
 FILES = Path(__file__).parents[1] / "fixtures" / "files"
@@ -192,6 +195,39 @@ def test_bad_amounts_are_cell_problems(tmp_path, separator, cell, rule):
         (2, date(2026, 1, 1), "ok", Decimal("5.00"), None),
         (3, date(2026, 1, 2), "bad", None, None),
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    texts=st.lists(
+        st.text(alphabet="0123456789.,", min_size=1, max_size=22)
+        | st.from_regex(r"\A[0-9]{1,3}([.,][0-9]{3}){0,5}([.,][0-9]{0,3})?\Z"),
+        min_size=1,
+        max_size=40,
+    ),
+    dutch=st.booleans(),
+)
+def test_plain_amounts_read_as_the_full_rules_read_them(texts, dutch):
+    """The short path for plainly written amounts gives the value and the reason of the full one."""
+    frame = pl.DataFrame({"cost": texts})
+    value, reason = readers._decimal_expr(pl.col("cost"), dutch)
+    plain, plain_value = readers._plain_decimal("cost", dutch)
+    both = frame.filter(plain).select(
+        "cost",
+        value.alias("full"),
+        reason.alias("full_reason"),
+        plain_value.alias("short"),
+        pl.when(plain_value.is_null()).then(pl.lit("decimal_range")).alias("short_reason"),
+    )
+    assert both["full"].to_list() == both["short"].to_list()
+    assert both["full_reason"].to_list() == both["short_reason"].to_list()
+
+
+def test_plain_amounts_are_most_amounts():
+    texts = ["1.234,50", "12", "0,5", "1.234", "99999999999999999", "-1", "1 234", "12,345", "€ 5"]
+    frame = pl.DataFrame({"cost": texts})
+    plain, _ = readers._plain_decimal("cost", True)
+    assert frame.filter(plain)["cost"].to_list() == ["1.234,50", "12", "0,5", "1.234", "99999999999999999"]
 
 
 # --- dates ------------------------------------------------------------------------------------
