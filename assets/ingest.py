@@ -10,6 +10,7 @@ import hashlib
 import shutil
 from collections import defaultdict
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from assets.checks.validation import run_suite
+from assets.checks.validation import prepare_validation, run_suite
 from assets.faults import crash_point
 from assets.tables import ensure_schema, expose, table_metadata
 from domain.approvals import approved_files, load_decisions
@@ -282,6 +283,7 @@ class KindBatch:
 
     rows: pl.DataFrame  # batch_index, file_key, period, row_number, the kind's columns; rejected too
     files: pl.DataFrame  # file_key, sha256, path, partner, period
+    items: list[InboxFile]  # the files read, in file_key order
     rejected: pl.DataFrame | None = None  # file_key, row_number of the rows not to store
 
 
@@ -293,10 +295,15 @@ def read_and_validate(
     Returns the rows per kind, all problems as a rejections frame, and the suites' results per
     period and expectation.
     """
+    batches = read_batches(files, programme)
+    rejections, validation = validate_batches(files, batches, programme)
+    return batches, rejections, validation
+
+
+def read_batches(files: list[InboxFile], programme: Programme) -> dict[str, KindBatch]:
+    """Read every file without a problem yet, one batch per kind; each file's parse on the file."""
     limits = programme.limits
-    problem_rows = [_problem_row(item, problem) for item in files for problem in item.problems]
     batches: dict[str, KindBatch] = {}
-    validation: list[dict] = []
     for kind in KINDS:
         items = [
             item for item in files if item.kind == kind and not item.problems and not item.held_back
@@ -309,10 +316,27 @@ def read_and_validate(
         )
         for item, parsed in zip(items, read.files, strict=True):
             item.parsed = parsed
-            problem_rows.extend(_problem_row(item, problem) for problem in parsed.problems)
-        batch = _batch(items, read.rows)
+        batches[kind] = _batch(items, read.rows)
         del read
-        batches[kind] = batch
+    return batches
+
+
+def validate_batches(
+    files: list[InboxFile], batches: dict[str, KindBatch], programme: Programme
+) -> tuple[pl.DataFrame, list[dict]]:
+    """Run each kind's suite once over its batch; every problem (file, parse, suite) as rejections.
+
+    Also marks each batch's rejected rows, which are left out when it is written.
+    """
+    problem_rows = [_problem_row(item, problem) for item in files for problem in item.problems]
+    problem_rows += [
+        _problem_row(item, problem)
+        for batch in batches.values()
+        for item in batch.items
+        for problem in item.parsed.problems
+    ]
+    validation: list[dict] = []
+    for kind, batch in batches.items():
         if batch.rows.is_empty():
             continue
         outcome = run_suite(kind, batch.rows, programme)
@@ -324,7 +348,7 @@ def read_and_validate(
             .iter_rows()
         )
         for batch_index, problem in outcome.problems:
-            problem_rows.append(_problem_row(items[file_of_row[batch_index]], problem))
+            problem_rows.append(_problem_row(batch.items[file_of_row[batch_index]], problem))
     rejections = _rejections_frame(problem_rows)
     bad_rows = rejections.filter(pl.col("row_number").is_not_null()).select(
         "sha256", "path", pl.col("row_number").cast(pl.Int64)
@@ -335,7 +359,7 @@ def read_and_validate(
         batch.rejected = (
             bad_rows.join(batch.files, on=["sha256", "path"]).select("file_key", "row_number").unique()
         )
-    return batches, rejections, validation
+    return rejections, validation
 
 
 def _validation_by_period(kind: str, results: list[dict], rows: pl.DataFrame) -> list[dict]:
@@ -393,7 +417,7 @@ def _batch(items: list[InboxFile], rows: pl.DataFrame) -> KindBatch:
             .alias("period"),
         )
     )
-    return KindBatch(rows=rows, files=files)
+    return KindBatch(rows=rows, files=files, items=items)
 
 
 def _problem_row(item: InboxFile, problem: Problem) -> dict:
@@ -615,8 +639,18 @@ def ingest_periods(
     Consecutive periods are taken together up to CHUNK_BYTES of inbox, each chunk read and
     validated as one batch per kind and committed in one transaction; one list of PeriodIngest
     is yielded per committed chunk. `approvals`: period -> the approved files (path -> sha256).
+
+    Two cores, two threads: while this thread validates and writes a chunk, a worker archives and
+    reads the next one (hashing, file I/O, Polars and DuckDB mostly run outside the GIL). The
+    worker first loads Great Expectations (seconds of imports) while this thread reads the first
+    chunk. Only this thread touches `con`; a chunk is committed in order, and one read ahead but
+    not committed when a run stops has at most left copies in the (content-addressed) archive.
     """
-    for chunk in _chunks(programme_dir, periods):
+    chunks = _chunks(programme_dir, periods)
+    if not chunks:
+        return
+
+    def collect_and_read(chunk: list[str]) -> tuple[list[InboxFile], dict[str, KindBatch]]:
         files = [
             item
             for period in chunk
@@ -624,21 +658,42 @@ def ingest_periods(
                 programme, programme_dir, archive_dir, period, approvals.get(period)
             )
         ]
-        accepted, rejections, validation = read_and_validate(files, programme)
-        write_periods(con, chunk, files, accepted, rejections, validation)
-        del accepted
-        for item in files:
-            # committed: the parsed files are no longer needed, and a run holds every period's files
-            item.parsed = None
-        yield [
-            PeriodIngest(
-                period=period,
-                files=[item for item in files if item.period == period],
-                rejections=rejections.filter(pl.col("period") == period),
-                validation=[v for v in validation if v["period"] == period],
-            )
-            for period in chunk
-        ]
+        return files, read_batches(files, programme)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read") as worker:
+        try:
+            validation_ready = worker.submit(prepare_validation)
+            read = collect_and_read(chunks[0])
+            validation_ready.result()
+            for number, chunk in enumerate(chunks):
+                files, batches = read
+                read = None  # the batches are let go as soon as they are written
+                reading = (
+                    worker.submit(collect_and_read, chunks[number + 1])
+                    if number + 1 < len(chunks)
+                    else None
+                )
+                rejections, validation = validate_batches(files, batches, programme)
+                write_periods(con, chunk, files, batches, rejections, validation)
+                del batches
+                for item in files:
+                    # committed: the parsed files are no longer needed, and a run holds every
+                    # period's files
+                    item.parsed = None
+                yield [
+                    PeriodIngest(
+                        period=period,
+                        files=[item for item in files if item.period == period],
+                        rejections=rejections.filter(pl.col("period") == period),
+                        validation=[v for v in validation if v["period"] == period],
+                    )
+                    for period in chunk
+                ]
+                if reading is not None:
+                    read = reading.result()
+        finally:
+            # a stopped run (an error, a closed generator) does not read what it will not write
+            worker.shutdown(wait=True, cancel_futures=True)
 
 
 def _chunks(programme_dir: Path, periods: list[str]) -> list[list[str]]:
