@@ -44,6 +44,10 @@ PYTHON = sys.executable
 DRIJFJACHT = str(Path(sys.executable).with_name("drijfjacht"))
 GNU_TIME = "/usr/bin/time"
 WORK_DIR = CACHE_DIR / "work"
+# Folders to delete once every measurement is done: ext4 allocates inodes slowly for a minute or
+# more after tens of thousands of files were deleted (its recently_deleted check), which cost a run
+# right after the harness's own clean-up ~5 s at M; no regisseur's run starts like that.
+TRASH_DIR = CACHE_DIR / "trash"
 RESULTS_DIR = CACHE_DIR / "results"
 TINY = REPO / "tests" / "fixtures" / "tiny"
 PACKAGES = ("dagster", "duckdb", "polars", "pyarrow", "great-expectations", "pandas", "numpy",
@@ -212,6 +216,17 @@ def _stage_of(step_key: str) -> str:
 # --- the parts of a benchmark -----------------------------------------------------------------
 
 
+def _discard(folder: Path) -> None:
+    """Move `folder` out of the way now; empty_trash() deletes it after the measurements."""
+    if folder.exists():
+        TRASH_DIR.mkdir(parents=True, exist_ok=True)
+        folder.rename(TRASH_DIR / f"{folder.name}-{time.time_ns()}")
+
+
+def empty_trash() -> None:
+    shutil.rmtree(TRASH_DIR, ignore_errors=True)
+
+
 def _link_tree(source: Path, target: Path) -> None:
     """Copy a folder as hard links: instant, and the cached programme stays untouched."""
     shutil.copytree(source, target, copy_function=os.link, dirs_exist_ok=True)
@@ -244,7 +259,7 @@ def bench_scale(scale: Scale, keep: bool = False, profile: bool = False) -> dict
           f"({bench.bytes / 1e6:,.0f} MB); programme ready in {prepared} s "
           f"(written in {bench.seconds} s)", flush=True)
     work = WORK_DIR / scale.name
-    shutil.rmtree(work, ignore_errors=True)
+    _discard(work)
     programme, out = work / "programme", work / "out"
     programme.mkdir(parents=True)
     for name in ("programme.yaml", "bench.json"):
@@ -282,7 +297,7 @@ def bench_scale(scale: Scale, keep: bool = False, profile: bool = False) -> dict
     if profile:
         _print_profile(work / "full.prof")
     if not keep:
-        shutil.rmtree(work, ignore_errors=True)
+        _discard(work)
     work_done = sql["seconds"]
     return {
         "scale": asdict(scale),
@@ -480,6 +495,7 @@ def main(argv: list[str] | None = None) -> int:
     path = RESULTS_DIR / f"{datetime.now():%Y%m%d-%H%M%S}-{'-'.join(names)}.json"
     path.write_text(json.dumps(report, indent=1), encoding="utf-8")
     print("\n" + table(results) + "\n\n" + "\n".join(report["verdicts"]) + f"\n\nWritten to {path}")
+    empty_trash()
     return 0
 
 
