@@ -7,6 +7,7 @@ without problems go on to raw.*_rows.
 
 
 import hashlib
+import os
 import shutil
 from collections import defaultdict
 from collections.abc import Iterator
@@ -67,6 +68,7 @@ class InboxFile:
     held_back: bool = False  # the period is approved and this file is not the approved one
     problems: list[Problem] = field(default_factory=list)
     parsed: ParsedFile | None = None
+    content: bytes | None = field(default=None, repr=False)  # a small file's bytes, until read
 
 
 @dataclass
@@ -109,14 +111,15 @@ def archive_file(path: Path, sha256: str, archive_dir: Path, content: bytes | No
     return target
 
 
-def _hash_and_archive(path: Path, size: int, archive_dir: Path) -> tuple[str, Path]:
-    """The file's sha256 and its archived copy; a small file is read once for both."""
+def _hash_and_archive(path: Path, size: int, archive_dir: Path) -> tuple[str, Path, bytes | None]:
+    """The file's sha256, its archived copy, and its bytes when it is small: read once for all
+    three, so that what is read is exactly what was hashed and archived."""
     if size > SMALL_FILE_BYTES:
         sha256 = _sha256_of(path)
-        return sha256, archive_file(path, sha256, archive_dir)
+        return sha256, archive_file(path, sha256, archive_dir), None
     content = path.read_bytes()
     sha256 = hashlib.sha256(content).hexdigest()
-    return sha256, archive_file(path, sha256, archive_dir, content)
+    return sha256, archive_file(path, sha256, archive_dir, content), content
 
 
 def _file_problem(rule: str, message: str, value: str | None = None) -> Problem:
@@ -191,11 +194,15 @@ def _scan_inbox(
         return []
     period_root = folder.resolve()
     files: list[InboxFile] = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith((".", "~$")) or path.is_dir():
+    # scandir: the folder listing already says which entries are folders and links
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.name.startswith((".", "~$")) or entry.is_dir():
             continue
+        path = Path(entry.path)
         relative = path.relative_to(programme_dir).as_posix()
-        if path.is_symlink() and not path.resolve().is_relative_to(period_root):
+        if entry.is_symlink() and not path.resolve().is_relative_to(period_root):
             # never read or archive what a link outside its period folder points at
             link = str(path.readlink())
             files.append(
@@ -216,8 +223,8 @@ def _scan_inbox(
                 )
             )
             continue
-        stat = path.stat()
-        sha256, copy = _hash_and_archive(path, stat.st_size, archive_dir)
+        stat = entry.stat()
+        sha256, copy, content = _hash_and_archive(path, stat.st_size, archive_dir)
         item = InboxFile(
             path=path,
             relative_path=relative,
@@ -225,6 +232,7 @@ def _scan_inbox(
             archive_path=copy.relative_to(archive_dir.parent).as_posix(),
             size_bytes=stat.st_size,
             received_at=datetime.fromtimestamp(stat.st_mtime, UTC).replace(tzinfo=None),
+            content=content,
         )
         _classify(item, programme, period)
         files.append(item)
@@ -313,11 +321,14 @@ def read_batches(files: list[InboxFile], programme: Programme) -> dict[str, Kind
             kind,
             max_rows=limits.max_rows_per_file,
             max_bytes=limits.max_file_bytes,
+            contents=[item.content for item in items],
         )
         for item, parsed in zip(items, read.files, strict=True):
             item.parsed = parsed
         batches[kind] = _batch(items, read.rows)
         del read
+    for item in files:
+        item.content = None
     return batches
 
 
@@ -701,13 +712,20 @@ def _chunks(programme_dir: Path, periods: list[str]) -> list[list[str]]:
     size = 0
     for period in periods:
         folder = programme_dir / "inbox" / period
-        inbox = sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) if folder.is_dir() else 0
+        inbox = _folder_bytes(folder)
         if chunks[-1] and size + inbox > CHUNK_BYTES:
             chunks.append([])
             size = 0
         chunks[-1].append(period)
         size += inbox
     return [chunk for chunk in chunks if chunk]
+
+
+def _folder_bytes(folder: Path) -> int:
+    if not folder.is_dir():
+        return 0
+    with os.scandir(folder) as listing:
+        return sum(entry.stat().st_size for entry in listing if entry.is_file())
 
 
 RAW_KEYS = {

@@ -81,6 +81,7 @@ import csv
 import functools
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -271,12 +272,14 @@ def read_partner_file(
 
 
 def _open(
-    path: Path, kind: str, max_rows: int | None, max_bytes: int | None
+    path: Path, kind: str, max_rows: int | None, max_bytes: int | None, content: bytes | None = None
 ) -> ParsedFile | _Table | _TextSource:
-    """A file's header and not yet parsed text (a workbook: its table), or the file rejected."""
+    """A file's header and not yet parsed text (a workbook: its table), or the file rejected.
+
+    `content`: the file's bytes when the caller already read them (to hash them)."""
     name = path.name
     try:
-        size = path.stat().st_size
+        size = path.stat().st_size if content is None else len(content)
     except OSError as error:
         return _rejected(
             kind, _file_problem("file_unreadable", f"{name} cannot be opened: {error.strerror or error}")
@@ -294,14 +297,17 @@ def _open(
     if size == 0:
         return _rejected(kind, _file_problem("empty_file", f"{name} is empty (0 bytes)"))
     suffix = path.suffix.lower()
-    with path.open("rb") as handle:
-        head = handle.read(8)
+    if content is None:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    else:
+        head = content[:8]
     is_zip = head.startswith(b"PK\x03\x04")
     if suffix in EXCEL_SUFFIXES:
         if head.startswith(OLE_MAGIC):
             return _rejected(kind, _ole_problem(path, suffix))
         if not is_zip:
-            looks = "a text (CSV) file" if _looks_like_text(path) else "not an Excel workbook"
+            looks = "a text (CSV) file" if _looks_like_text(path, content) else "not an Excel workbook"
             return _rejected(
                 kind,
                 _file_problem(
@@ -323,7 +329,7 @@ def _open(
                     suffix,
                 ),
             )
-        table = _prepare_text(path, kind)
+        table = _prepare_text(path, kind, content)
     else:
         return _rejected(
             kind,
@@ -404,9 +410,12 @@ def _is_header(kind: str, headers: list[str]) -> bool:
     return {s.name for s in SPECS[kind] if s.required} <= _recognised(kind, headers)
 
 
-def _looks_like_text(path: Path) -> bool:
-    with path.open("rb") as handle:
-        sample = handle.read(4096)
+def _looks_like_text(path: Path, content: bytes | None = None) -> bool:
+    if content is None:
+        with path.open("rb") as handle:
+            sample = handle.read(4096)
+    else:
+        sample = content[:4096]
     return _decode(sample, sample=True) is not None
 
 
@@ -471,9 +480,9 @@ class _TextSource:
         return len(self.text)
 
 
-def _prepare_text(path: Path, kind: str) -> _TextSource | Problem:
+def _prepare_text(path: Path, kind: str, content: bytes | None = None) -> _TextSource | Problem:
     name = path.name
-    raw = path.read_bytes()
+    raw = path.read_bytes() if content is None else content
     boms = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
     if not raw.startswith(boms) and b"\x00" not in raw[:4096] and _is_utf8(raw):
         text = raw[:SNIFF_CHARS].decode("utf-8", "ignore")
@@ -1006,13 +1015,19 @@ def _too_many_rows(name: str, max_rows: int) -> Problem:
 
 
 def read_partner_files(
-    paths: list[Path], kind: str, *, max_rows: int | None = None, max_bytes: int | None = None
+    paths: list[Path],
+    kind: str,
+    *,
+    max_rows: int | None = None,
+    max_bytes: int | None = None,
+    contents: Sequence[bytes | None] | None = None,
 ) -> ReadBatch:
     """Read many partner files of one `kind`; the same result as reading each alone, faster.
 
     Small text files that share separator and header are split into cells and converted
     together (see _parse_texts); a workbook, a large file, and a group that cannot be read as
-    a whole are read alone.
+    a whole are read alone. `contents`: per path, its bytes when the caller already has them
+    (None: read from disk).
     """
     if kind not in SPECS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -1021,7 +1036,8 @@ def read_partner_files(
     alone: list[tuple[int, _Table | _TextSource]] = []
     groups: dict[tuple[str, tuple[str, ...]], list[tuple[int, _TextSource]]] = {}
     for file_index, path in enumerate(paths):
-        opened = _open(Path(path), kind, max_rows, max_bytes)
+        content = contents[file_index] if contents is not None else None
+        opened = _open(Path(path), kind, max_rows, max_bytes, content)
         if isinstance(opened, ParsedFile):
             files[file_index] = opened
             continue

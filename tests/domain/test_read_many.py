@@ -72,6 +72,21 @@ def test_many_files_read_together_equal_each_read_alone(tmp_path, monkeypatch):
     assert max(joined) >= 10  # most cases were read together, not one by one
 
 
+def test_bytes_handed_over_read_as_the_files_on_disk(tmp_path):
+    """Ingestion passes the bytes it hashed and archived; the reader then never opens the file."""
+    corpus = _corpus(tmp_path)
+    for kind, paths in corpus.items():
+        contents = [path.read_bytes() for path in paths]
+        from_disk = read_partner_files(paths, kind, max_rows=1000)
+        for path in paths:
+            if path.suffix in readers.TEXT_SUFFIXES:
+                path.unlink()  # a read of the disk would now fail; workbooks are read from disk
+        handed = read_partner_files(paths, kind, max_rows=1000, contents=contents)
+        assert [f.problems for f in handed.files] == [f.problems for f in from_disk.files]
+        assert [f.rows for f in handed.files] == [f.rows for f in from_disk.files]
+        assert handed.rows.equals(from_disk.rows)
+
+
 def _vacancy_file(path: Path, rows: int, first: int = 1) -> Path:
     lines = [VACANCY_HEADER] + [
         f"V{n};role {n};01-02-2025;;talent_pool;1.234,{n % 100:02d};{n % 40}"
