@@ -20,6 +20,8 @@ import dagster as dg
 import duckdb
 import polars as pl
 
+from assets.checks import suite_process
+from assets.checks.suite_process import SuiteProcess
 from assets.checks.validation import prepare_validation, run_suite
 from assets.faults import crash_point
 from assets.tables import ensure_schema, expose, table_metadata
@@ -333,12 +335,21 @@ def read_batches(files: list[InboxFile], programme: Programme) -> dict[str, Kind
 
 
 def validate_batches(
-    files: list[InboxFile], batches: dict[str, KindBatch], programme: Programme
+    files: list[InboxFile],
+    batches: dict[str, KindBatch],
+    programme: Programme,
+    suites: SuiteProcess | None = None,
 ) -> tuple[pl.DataFrame, list[dict]]:
     """Run each kind's suite once over its batch; every problem (file, parse, suite) as rejections.
 
+    `suites`: a process to run them in (every kind handed over at once), or None: in this one.
     Also marks each batch's rejected rows, which are left out when it is written.
     """
+    outcomes = {
+        kind: suites.submit(kind, batch.rows, programme)
+        for kind, batch in batches.items()
+        if suites is not None and not batch.rows.is_empty()
+    }
     problem_rows = [_problem_row(item, problem) for item in files for problem in item.problems]
     problem_rows += [
         _problem_row(item, problem)
@@ -350,7 +361,7 @@ def validate_batches(
     for kind, batch in batches.items():
         if batch.rows.is_empty():
             continue
-        outcome = run_suite(kind, batch.rows, programme)
+        outcome = outcomes[kind].result() if suites is not None else run_suite(kind, batch.rows, programme)
         validation.extend(_validation_by_period(kind, outcome.results, batch.rows))
         failing = [batch_index for batch_index, _ in outcome.problems]
         file_of_row = dict(
@@ -644,18 +655,21 @@ def ingest_periods(
     archive_dir: Path,
     periods: list[str],
     approvals: dict[str, dict[str, str]],
+    suites: SuiteProcess | None = None,
 ) -> Iterator[list[PeriodIngest]]:
     """Archive, read, validate and record every file of `periods`; the pure core of the asset.
 
     Consecutive periods are taken together up to CHUNK_BYTES of inbox, each chunk read and
     validated as one batch per kind and committed in one transaction; one list of PeriodIngest
     is yielded per committed chunk. `approvals`: period -> the approved files (path -> sha256).
+    `suites`: the process that runs the Great Expectations suites, or None: this one.
 
-    Two cores, two threads: while this thread validates and writes a chunk, a worker archives and
-    reads the next one (hashing, file I/O, Polars and DuckDB mostly run outside the GIL). The
-    worker first loads Great Expectations (seconds of imports) while this thread reads the first
-    chunk. Only this thread touches `con`; a chunk is committed in order, and one read ahead but
-    not committed when a run stops has at most left copies in the (content-addressed) archive.
+    Two cores: while this thread validates and writes a chunk, a worker thread archives and
+    reads the next one (hashing, file I/O, Polars and DuckDB mostly run outside the GIL), and
+    the suites run in `suites`' process if there is one. Without it, the worker first loads
+    Great Expectations (seconds of imports) while this thread reads the first chunk. Only this
+    thread touches `con`; a chunk is committed in order, and one read ahead but not committed
+    when a run stops has at most left copies in the (content-addressed) archive.
     """
     chunks = _chunks(programme_dir, periods)
     if not chunks:
@@ -673,9 +687,10 @@ def ingest_periods(
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read") as worker:
         try:
-            validation_ready = worker.submit(prepare_validation)
+            loading = worker.submit(prepare_validation) if suites is None else None
             read = collect_and_read(chunks[0])
-            validation_ready.result()
+            if loading is not None:
+                loading.result()
             for number, chunk in enumerate(chunks):
                 files, batches = read
                 read = None  # the batches are let go as soon as they are written
@@ -684,7 +699,7 @@ def ingest_periods(
                     if number + 1 < len(chunks)
                     else None
                 )
-                rejections, validation = validate_batches(files, batches, programme)
+                rejections, validation = validate_batches(files, batches, programme, suites)
                 write_periods(con, chunk, files, batches, rejections, validation)
                 del batches
                 for item in files:
@@ -783,7 +798,13 @@ def inbox_files(context: dg.AssetExecutionContext):
     with output.connect() as con:
         periods = list(context.partition_keys)
         chunks = ingest_periods(
-            con, programme, programme_folder.folder, output.archive_dir, periods, approvals
+            con,
+            programme,
+            programme_folder.folder,
+            output.archive_dir,
+            periods,
+            approvals,
+            suite_process.shared(),
         )
         for chunk in chunks:
             for result in chunk:

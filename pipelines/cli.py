@@ -197,6 +197,19 @@ def _space_hint(out: Path) -> str:
 
 
 def _materialize(programme, programme_dir: Path, output, periods: list[str], quiet: bool) -> int:
+    from assets.checks import suite_process
+
+    # Great Expectations loads in its own process while Dagster loads here (see suite_process)
+    suite_process.start_shared()
+    try:
+        return _materialize_with_suites(programme, programme_dir, output, periods, quiet)
+    finally:
+        suite_process.stop_shared()
+
+
+def _materialize_with_suites(
+    programme, programme_dir: Path, output, periods: list[str], quiet: bool
+) -> int:
     import dagster as dg
 
     from pipelines.automation import materialize_periods

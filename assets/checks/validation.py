@@ -81,6 +81,12 @@ SUITE_COLUMNS = {
 }
 
 
+def suite_input(kind: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """The columns of a batch that run_suite looks at: the suite's, and what its messages quote."""
+    wanted = dict.fromkeys([INDEX, "row_number", *SUITE_COLUMNS[kind], "period", "opened_on"])
+    return frame.select([column for column in wanted if column in frame.columns])
+
+
 # Columns whose only rules are null and unique: GX gets a dense code per distinct text instead of
 # the text (same nulls, same duplicates), which keeps a million-row batch free of Python strings.
 CODED_COLUMNS = {"vacancy_id"}

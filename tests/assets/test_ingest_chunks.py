@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 import assets.ingest as ingest
+from assets.checks.suite_process import SuiteProcess
 from domain.programme import load_programme
 
 DEMO = Path(__file__).parents[2] / "data" / "demo"
@@ -26,14 +27,18 @@ TABLES = {
 }
 
 
-def _ingest(tmp_path: Path, chunk_bytes: int, monkeypatch) -> tuple[dict[str, list], list[list[str]]]:
+def _ingest(
+    tmp_path: Path, chunk_bytes: int, monkeypatch, suites: SuiteProcess | None = None
+) -> tuple[dict[str, list], list[list[str]]]:
     monkeypatch.setattr(ingest, "CHUNK_BYTES", chunk_bytes)
     programme = load_programme(DEMO)
     periods = sorted(p.name for p in (DEMO / "inbox").iterdir())
     con = duckdb.connect()
     chunks = [
         [result.period for result in chunk]
-        for chunk in ingest.ingest_periods(con, programme, DEMO, tmp_path / "archive", periods, {})
+        for chunk in ingest.ingest_periods(
+            con, programme, DEMO, tmp_path / "archive", periods, {}, suites
+        )
     ]
     found = {
         table: con.sql(f"SELECT * FROM {table} ORDER BY {key}").fetchall()
@@ -52,6 +57,20 @@ def test_periods_ingested_together_equal_periods_ingested_one_by_one(tmp_path, m
     assert {"filled_on_within_period", "date_within_period"} & rules
     for table in TABLES:
         assert together[table] == one_by_one[table], table
+
+
+def test_suites_run_in_their_own_process_find_what_they_find_in_this_one(tmp_path, monkeypatch):
+    """What `drijfjacht run` does (Great Expectations in a SuiteProcess) equals the in-process run,
+    rejections with their messages and the suites' results per period included."""
+    here, _ = _ingest(tmp_path / "here", 1 << 30, monkeypatch)
+    suites = SuiteProcess()
+    try:
+        there, _ = _ingest(tmp_path / "there", 1 << 30, monkeypatch, suites)
+    finally:
+        suites.close()
+    assert here["raw.rejections"] and here["raw.validation_results"]
+    for table in TABLES:
+        assert there[table] == here[table], table
 
 
 @pytest.mark.parametrize(("sizes", "limit", "expected"), [
