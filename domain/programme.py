@@ -294,7 +294,13 @@ class _FastUniqueKeyLoader(_UniqueKeys, getattr(yaml, "CSafeLoader", yaml.SafeLo
     """PyYAML's C parser when built: a sector's programme.yaml 5x faster (paid by every step)."""
 
 
+@functools.lru_cache(maxsize=8)
 def parse_programme(text: str, path: Path = Path(PROGRAMME_FILE)) -> Programme:
+    """The programme `text` holds; raise ProgrammeError naming every problem.
+
+    Remembered per text: every step of a run loads programme.yaml, and checking 400 partners
+    costs ~50 ms each time. The models are frozen, so one Programme can serve them all.
+    """
     try:
         document = yaml.load(text, Loader=_FastUniqueKeyLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError:
