@@ -38,11 +38,20 @@ class SuiteProcess:
             initializer=_start,
             initargs=(os.getpid(),),
         )
-        self._pool.submit(int)  # the pool starts its process on the first task: start it now
+        # the pool starts its process on the first task: start it now; done once GX is loaded
+        self._started = self._pool.submit(os.getpid)
         self._numbers = itertools.count()
 
     def submit(self, kind: str, frame: pl.DataFrame, programme: Programme) -> Future[SuiteOutcome]:
-        """Run the suite of `kind` over `frame` (as run_suite takes it) in the process."""
+        """Run the suite of `kind` over `frame` (as run_suite takes it) in the process.
+
+        When the process could not start (e.g. the interpreter's main script cannot be loaded
+        again, as with `python -` reading stdin), the suite runs here instead: the same result,
+        one core."""
+        if self._started.exception() is not None:
+            done: Future[SuiteOutcome] = Future()
+            done.set_result(run_suite(kind, frame, programme))
+            return done
         path = Path(self._folder.name) / f"{next(self._numbers)}-{kind}.arrow"
         suite_input(kind, frame).write_ipc(path)
         return self._pool.submit(_run_suite_from_file, kind, str(path), programme)
