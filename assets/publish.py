@@ -13,13 +13,15 @@ partner's downloads are cut from it as it is read back, one batch at a time.
 
 import ctypes
 import hashlib
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
+import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -27,8 +29,8 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import numpy as np
 import polars as pl
-import pyarrow.parquet as pq
 
 from assets.faults import crash_point
 from assets.tables import expose
@@ -94,6 +96,15 @@ BATCH_ROWS = 65_536
 # work per file and the kernel's), mostly outside the GIL; the queue bounds the rows held in memory
 DOWNLOAD_THREADS = 2
 DOWNLOAD_QUEUE = 8
+# the published tables whose size grows with the vacancies, not the partners and periods
+LARGE_TABLES = ("vacancies",)
+# the partners' downloads cut from the published tables; their restatements come from the pages'
+# data, where another partner's files are masked
+CUT_DOWNLOADS = tuple(table for table in PARTNER_DOWNLOADS if table != "restatements")
+# a column added while a batch is split by partner, to find each row's CSV line
+ROW_NUMBER = "__drijfjacht_row"
+# threads hashing the site's files for the manifest
+HASH_THREADS = 2
 # what DuckDB may use while publishing (it spills to disk beyond it); see publish_site
 PUBLISH_MEMORY_LIMIT = "640MB"
 MEMORY_UNITS = {"bytes": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
@@ -227,88 +238,230 @@ def site_data(
     )
 
 
-def write_tables(con: duckdb.DuckDBPyConnection, data_dir: Path) -> list[Path]:
-    """Every published table as Parquet and as CSV (spreadsheet-safe).
+def write_tables(
+    con: duckdb.DuckDBPyConnection, data_dir: Path, downloads: "PartnerDownloads | None" = None
+) -> list[Path]:
+    """Every published table as Parquet and as CSV (spreadsheet-safe); with `downloads`, each
+    partner's own rows of the tables in PARTNER_DOWNLOADS are cut from them in the same pass.
 
     DuckDB sorts each table once and streams it to Parquet (spilling to disk beyond its memory
     limit); the CSV is streamed from that file, in its order, with `safe_csv`'s own rules, so it
-    is the same, byte for byte, as `safe_csv` would write. Python never holds a whole table."""
+    is the same, byte for byte, as `safe_csv` would write. Python never holds a whole table.
+    DuckDB writes the next tables' Parquet (on a cursor of its own, in a thread) while the CSV of
+    the previous one is written; the tables that grow with the vacancies come last, so that their
+    sort overlaps the other tables' CSV."""
     data_dir.mkdir(parents=True, exist_ok=True)
+    names = sorted(PUBLISHED_TABLES, key=lambda name: name in LARGE_TABLES)
     written = []
-    for name in PUBLISHED_TABLES:
-        parquet = data_dir / f"{name}.parquet"
-        target = str(parquet).replace("'", "''")
-        query = table_query(con, name)
-        con.execute(f"COPY ({query}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)").fetchall()
-        written += [safe_csv_from_parquet(parquet, data_dir / f"{name}.csv"), parquet]
+    with con.cursor() as cursor:
+        copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="publish-copy")
+        try:
+            copies = {name: copier.submit(copy_table, cursor, name, data_dir) for name in names}
+            for name in names:
+                parquet = copies[name].result()
+                cutter = downloads.table(name) if downloads is not None and name in CUT_DOWNLOADS else None
+                written += [safe_csv_from_parquet(parquet, data_dir / f"{name}.csv", cutter), parquet]
+        finally:
+            # on failure the tables not yet copied are not; the one being copied is waited for,
+            # as the cursor must not close under it
+            copier.shutdown(wait=True, cancel_futures=True)
     return written
 
 
-def safe_csv_from_parquet(parquet: Path, path: Path) -> Path:
+def copy_table(con: duckdb.DuckDBPyConnection, name: str, data_dir: Path) -> Path:
+    """data/<name>.parquet: the published table sorted and streamed to Parquet by DuckDB."""
+    parquet = data_dir / f"{name}.parquet"
+    target = str(parquet).replace("'", "''")
+    query = table_query(con, name)
+    con.execute(f"COPY ({query}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)").fetchall()
+    return parquet
+
+
+def safe_csv_from_parquet(parquet: Path, path: Path, cutter: "_TableCutter | None" = None) -> Path:
     """The CSV `safe_csv` would write of a Parquet file's rows, in their order, written a batch at a
     time (the same bytes: a CSV row depends on its own cells only). Polars' streaming `sink_csv`
-    held ~1 GiB for 10 million vacancies; this holds one batch."""
-    source = pq.ParquetFile(parquet)
+    held ~1 GiB for 10 million vacancies; this holds a batch and the few that Polars reads ahead
+    (~0.3 GiB for 2 million vacancies; pyarrow's reader held one, but took 4x the CPU). Each
+    batch, with its CSV lines, goes on to `cutter`, which cuts the partners' downloads from them."""
+    source = pl.scan_parquet(parquet)
+    empty = source.clear().collect()
+    header = csv_bytes(formula_safe(empty), header=True)
+    if cutter is not None:
+        cutter.start(empty, header)
     with path.open("wb") as out:
-        header = True
-        for batch in source.iter_batches(batch_size=BATCH_ROWS):
-            formula_safe(pl.from_arrow(batch)).write_csv(out, include_header=header)
-            header = False
-        if header:
-            formula_safe(pl.from_arrow(source.schema_arrow.empty_table())).write_csv(out)
+        out.write(header)
+        for frame in source.collect_batches(chunk_size=BATCH_ROWS):
+            body = csv_bytes(formula_safe(frame))
+            out.write(body)
+            if cutter is not None:
+                cutter.add(frame, body)
+    if cutter is not None:
+        cutter.finish()
     return path
 
 
-def _write_data(
+def csv_bytes(frame: pl.DataFrame, header: bool = False) -> memoryview:
+    """`frame` as Polars writes it to a CSV file (already made formula-safe by the caller); a view
+    of the buffer, so that neither it nor the partners' lines cut from it are copied."""
+    buffer = io.BytesIO()
+    frame.write_csv(buffer, include_header=header)
+    return buffer.getbuffer()
+
+
+def _line_bounds(body: memoryview, rows: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where each of `rows` CSV rows in `body` starts and ends (the offset just past its newline);
+    None when a cell holds a newline itself, so that lines are not rows."""
+    ends = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == ord("\n")) + 1
+    if len(ends) != rows:
+        return None
+    return np.concatenate(([0], ends[:-1])), ends
+
+
+def _lines(body: memoryview, bounds: tuple[np.ndarray, np.ndarray], rows: np.ndarray) -> list[memoryview]:
+    """The CSV lines of the rows numbered `rows` (ascending): one view per run of adjacent rows."""
+    starts, ends = bounds
+    if rows[-1] - rows[0] + 1 == len(rows):
+        return [body[starts[rows[0]] : ends[rows[-1]]]]
+    runs = np.split(rows, np.flatnonzero(np.diff(rows) != 1) + 1)
+    return [body[starts[run[0]] : ends[run[-1]]] for run in runs]
+
+
+class PartnerDownloads:
+    """Each partner's own rows of each table in PARTNER_DOWNLOADS, as
+    partners/<id>/data/<table>.csv|.parquet, the same bytes `write_download` writes.
+
+    The published tables' CSV lines are cut into the partners' CSV files (a CSV row depends on its
+    own cells only), so only each partner's Parquet file is written by Polars; a partner without
+    rows gets the table's empty files, written once. The files are written by a few threads (a
+    small Parquet file costs ~1 ms of Polars' work, mostly outside the GIL); a bounded queue limits
+    the rows held in memory."""
+
+    def __init__(self, partners: list[str], site_dir: Path, pool: ThreadPoolExecutor):
+        self.partners = partners
+        self.site_dir = site_dir
+        self.pool = pool
+        self.queue: deque[Future[list[Path]]] = deque()
+        self.written: list[Path] = []
+        for partner in partners:
+            self.folder(partner).mkdir(parents=True, exist_ok=True)
+
+    def folder(self, partner: str) -> Path:
+        return self.site_dir / "partners" / partner / "data"
+
+    def submit(self, job: Callable[..., list[Path]], *args: object) -> None:
+        self.queue.append(self.pool.submit(job, *args))
+        while len(self.queue) > DOWNLOAD_QUEUE:
+            self.written.extend(self.queue.popleft().result())
+
+    def finish(self) -> list[Path]:
+        while self.queue:
+            self.written.extend(self.queue.popleft().result())
+        return self.written
+
+    def table(self, table: str) -> "_TableCutter":
+        return _TableCutter(self, table, grouped=PUBLISHED_TABLES[table][1][0] == "partner")
+
+    def frames(self, table: str, frame: pl.DataFrame) -> None:
+        """One table's downloads from a whole frame (the restatements, masked per partner)."""
+        missing = set(self.partners)
+        for partner, rows in _by_partner(frame):
+            if partner in missing:
+                missing.discard(partner)
+                self.submit(write_download, rows, self.folder(partner), table)
+        self.empty(table, frame.clear(), sorted(missing))
+
+    def empty(self, table: str, empty: pl.DataFrame, partners: list[str]) -> None:
+        if not partners:
+            return
+        csv = csv_bytes(formula_safe(empty), header=True)
+        parquet = io.BytesIO()
+        empty.write_parquet(parquet, statistics=False)
+        # a few hundred bytes a file: written here, a thread's hand-over would cost more
+        for partner in partners:
+            self.written += _write_files(self.folder(partner), table, [csv], parquet.getvalue(), None)
+
+
+class _TableCutter:
+    """One table's downloads, from the published table's batches in file order. Where the table is
+    ordered by partner first, a partner's files are written as soon as its rows end, so memory
+    holds one partner's rows, not the table."""
+
+    def __init__(self, downloads: PartnerDownloads, table: str, grouped: bool):
+        self.downloads = downloads
+        self.table = table
+        self.grouped = grouped
+        self.missing = set(downloads.partners)
+        self.pending: dict[str, tuple[list[memoryview], list[pl.DataFrame]]] = {}
+        self.empty = pl.DataFrame()
+        self.header = memoryview(b"")
+
+    def start(self, empty: pl.DataFrame, header: memoryview) -> None:
+        """The table's columns (no rows) and its CSV header line, before the first batch."""
+        self.empty, self.header = empty, header
+
+    def add(self, frame: pl.DataFrame, body: memoryview) -> None:
+        """One batch of the table and its CSV lines (no header)."""
+        if "partner" not in frame.columns or frame.height == 0:
+            return
+        bounds = _line_bounds(body, frame.height)
+        numbered = frame.with_row_index(ROW_NUMBER)
+        for (partner,), rows in numbered.partition_by("partner", as_dict=True, maintain_order=True).items():
+            if partner is None:
+                continue
+            # in place: `drop` would run a (lazy) query per partner
+            numbers = rows.drop_in_place(ROW_NUMBER).to_numpy()
+            # a cell holding a newline: the partner's lines are written by Polars after all
+            lines = _lines(body, bounds, numbers) if bounds is not None else [csv_bytes(formula_safe(rows))]
+            if self.grouped and self.pending and partner not in self.pending:
+                self._flush()
+            texts, frames = self.pending.setdefault(partner, ([], []))
+            texts.extend(lines)
+            frames.append(rows)
+
+    def finish(self) -> None:
+        """Write what is pending, and the empty files of the partners without rows."""
+        self._flush()
+        self.downloads.empty(self.table, self.empty, sorted(self.missing))
+
+    def _flush(self) -> None:
+        for partner, (texts, frames) in self.pending.items():
+            if partner in self.missing:
+                self.missing.discard(partner)
+                rows = pl.concat(frames) if len(frames) > 1 else frames[0]
+                folder = self.downloads.folder(partner)
+                self.downloads.submit(_write_files, folder, self.table, [self.header, *texts], None, rows)
+        self.pending = {}
+
+
+def _write_files(
+    folder: Path,
+    table: str,
+    csv: list[bytes | memoryview],
+    parquet: bytes | None,
+    rows: pl.DataFrame | None,
+) -> list[Path]:
+    """A partner's `<table>.csv` (from its pieces) and `<table>.parquet`: the Parquet file from its
+    bytes, or written by Polars from `rows` as `write_download` writes it."""
+    csv_path, parquet_path = folder / f"{table}.csv", folder / f"{table}.parquet"
+    with csv_path.open("wb") as out:
+        out.writelines(csv)
+    if parquet is not None:
+        parquet_path.write_bytes(parquet)
+    elif rows is not None:
+        rows.write_parquet(parquet_path, statistics=False)
+    return [csv_path, parquet_path]
+
+
+def write_data(
     con: duckdb.DuckDBPyConnection, data: SiteData, partners: list[str], site_dir: Path
 ) -> list[Path]:
-    """data/<table>.csv|.parquet, then each partner's downloads cut from them."""
-    written = write_tables(con, site_dir / "data")
-    return written + write_partner_downloads(data, partners, site_dir / "data", site_dir)
-
-
-def write_partner_downloads(
-    data: SiteData, partners: list[str], data_dir: Path, site_dir: Path
-) -> list[Path]:
-    """Each partner's own rows of each table in PARTNER_DOWNLOADS, as
-    partners/<id>/data/<table>.csv|.parquet, cut from the published Parquet files in `data_dir`.
-
-    A file is read back in batches, in its row order, so a partner's rows keep the table's order.
-    Where the table is ordered by partner first (vacancies, partner_period, cordon, fair_share), a
-    partner's files are written as soon as the file moves on to the next partner, so memory holds
-    one partner's rows, not the table. Restatements come from `data`, with other partners' files
-    masked as on the pages. Per-partner `COPY ... WHERE partner = ?` would cost ~3-5 ms a file:
-    20 s for 400 partners' 5,600 files."""
-    for partner in partners:
-        (site_dir / "partners" / partner / "data").mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    queue: deque[Future[list[Path]]] = deque()
+    """data/<table>.csv|.parquet, and each partner's downloads cut from them as they are written
+    (the restatements from `data`, with other partners' files masked as on the pages)."""
     with ThreadPoolExecutor(max_workers=DOWNLOAD_THREADS) as pool:
-
-        def write(rows: pl.DataFrame, partner: str, table: str) -> None:
-            queue.append(pool.submit(write_download, rows, site_dir / "partners" / partner / "data", table))
-            while len(queue) > DOWNLOAD_QUEUE:
-                written.extend(queue.popleft().result())
-
-        for table in PARTNER_DOWNLOADS:
-            if table == "restatements":
-                frame = partner_restatements(data)
-                parts, empty = _by_partner(frame), frame.clear()
-            else:
-                source = data_dir / f"{table}.parquet"
-                grouped = PUBLISHED_TABLES[table][1][0] == "partner"
-                parts = _stream_by_partner(source, grouped)
-                empty = pl.from_arrow(pq.read_schema(source).empty_table())
-            missing = set(partners)
-            for partner, rows in parts:
-                if partner in missing:
-                    missing.discard(partner)
-                    write(rows, partner, table)
-            for partner in sorted(missing):
-                write(empty, partner, table)
-        while queue:
-            written.extend(queue.popleft().result())
-    return written
+        downloads = PartnerDownloads(partners, site_dir, pool)
+        written = write_tables(con, site_dir / "data", downloads)
+        downloads.frames("restatements", partner_restatements(data))
+        return written + downloads.finish()
 
 
 def _by_partner(frame: pl.DataFrame) -> Iterator[tuple[str, pl.DataFrame]]:
@@ -317,24 +470,6 @@ def _by_partner(frame: pl.DataFrame) -> Iterator[tuple[str, pl.DataFrame]]:
     for (partner,), rows in frame.partition_by("partner", as_dict=True, maintain_order=True).items():
         if partner is not None:
             yield partner, rows
-
-
-def _stream_by_partner(parquet: Path, grouped: bool) -> Iterator[tuple[str, pl.DataFrame]]:
-    """(partner, its rows in file order) for each partner in a Parquet file. With `grouped` (the
-    file is ordered by partner), a partner's rows are handed on once the next partner's begin."""
-    pending: dict[str, list[pl.DataFrame]] = {}
-    for batch in pq.ParquetFile(parquet).iter_batches(batch_size=BATCH_ROWS):
-        for partner, rows in _by_partner(pl.from_arrow(batch)):
-            if grouped and pending and partner not in pending:
-                yield from _joined(pending)
-                pending = {}
-            pending.setdefault(partner, []).append(rows)
-    yield from _joined(pending)
-
-
-def _joined(pending: dict[str, list[pl.DataFrame]]) -> Iterator[tuple[str, pl.DataFrame]]:
-    for partner, frames in pending.items():
-        yield partner, pl.concat(frames) if len(frames) > 1 else frames[0]
 
 
 def build_manifest(
@@ -349,11 +484,13 @@ def build_manifest(
         "superseded_by "
         "FROM raw.submissions ORDER BY period, path, received_at, sha256"
     ).pl()
-    outputs = {
-        path.relative_to(site_dir).as_posix(): sha256_file(path)
-        for path in sorted(site_dir.rglob("*"))
-        if path.is_file() and path.name != "manifest.json"
-    }
+    files = [path for path in sorted(site_dir.rglob("*")) if path.is_file() and path.name != "manifest.json"]
+    # hashlib and file reads let go of the GIL: a GiB of files hashes on both cores
+    with ThreadPoolExecutor(max_workers=HASH_THREADS) as pool:
+        digests = pool.map(sha256_file, files)
+        outputs = {
+            path.relative_to(site_dir).as_posix(): digest for path, digest in zip(files, digests, strict=True)
+        }
     return {
         "programme": {
             "id": programme.programme.id,
@@ -426,10 +563,13 @@ def publish_site(
     """Render the pages, write the tables and the manifest, then swap the new site in.
 
     The tables and the partners' downloads are written in a thread of their own while the pages
-    are rendered (Python, one core; the writing is mostly DuckDB and Polars, outside the GIL). For
-    its sorts DuckDB gets at most PUBLISH_MEMORY_LIMIT from here on, as the pages' tables share
-    the process's memory meanwhile (the limit of `con`'s database is lowered, never raised, and
-    stays so: publishing is the last thing a run does with it)."""
+    are rendered: by a worker process from `render_site`'s PARALLEL_PARTNERS partners on (pages
+    are pure Python, and rendering them in this process would hold the GIL that the writing thread
+    needs between its DuckDB and Polars calls), joined by this thread once the tables are written;
+    below that, here. For its sorts DuckDB gets at most
+    PUBLISH_MEMORY_LIMIT from here on, as the pages' tables share the process's memory meanwhile
+    (the limit of `con`'s database is lowered, never raised, and stays so: publishing is the last
+    thing a run does with it)."""
     restore_interrupted_swap(site_dir)
     run = {
         "run_id": run_id,
@@ -448,8 +588,11 @@ def publish_site(
         partners = [partner.id for partner in programme.partners]
         # the pool is left (so the thread has finished) before the cursor closes
         with con.cursor() as cursor, ThreadPoolExecutor(max_workers=1) as background:
-            tables = background.submit(_write_data, cursor, data, partners, staging)
-            render_site(data, staging, partner_downloads=False)
+            tables = background.submit(write_data, cursor, data, partners, staging)
+            # this thread renders pages too (beside any worker) once the tables are written
+            written = threading.Event()
+            tables.add_done_callback(lambda _: written.set())
+            render_site(data, staging, partner_downloads=False, render_here=written)
             tables.result()
         crash_point("publish")
         manifest = build_manifest(con, programme, programme_dir, staging, run)

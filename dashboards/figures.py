@@ -450,9 +450,23 @@ def cordon_heatmap(
     """
     if not has_rows(frame, row_column, "commitment", "status", "committed", "delivered", "gap"):
         return None
-    commitments = sorted(frame["commitment"].unique().to_list(), key=commitment_order)
-    rows = sorted(set(frame[row_column].to_list()), key=lambda r: row_labels.get(r, r))
-    cells = {(r[row_column], r["commitment"]): r for r in frame.iter_rows(named=True)}
+    names = (row_column, "commitment", "status", "committed", "delivered", "gap")
+    columns = [frame[name].to_list() for name in names]
+    commitments = sorted(set(columns[1]), key=commitment_order)
+    rows = sorted(set(columns[0]), key=lambda r: row_labels.get(r, r))
+    cells = {(r[0], r[1]): r for r in zip(*columns, strict=True)}
+    # a regisseur's heatmap has a cell per partner and commitment, whose amounts repeat: each
+    # line of text is built once per value
+    shown: dict[tuple, str] = {}
+
+    def line(label: str, commitment: str, value: object) -> str:
+        key = (label, commitment, value)
+        if key not in shown:
+            text = format_commitment(loc, commitment, value)
+            shown[key] = plot_text(f"{loc.t(label)}: {text}") if label else text
+        return shown[key]
+
+    statuses: dict[object, str] = {}
     z, text, hover = [], [], []
     for key in rows:
         z_row, text_row, hover_row = [], [], []
@@ -463,22 +477,23 @@ def cordon_heatmap(
                 text_row.append("")
                 hover_row.append("")
                 continue
-            status = cell["status"]
+            _, _, status, committed, delivered, gap = cell
             z_row.append(STATUS_CODES.get(status, 1))
             if status == "kept":
                 text_row.append("✓")
             elif status == "no_submission":
                 text_row.append("∅")
             else:
-                text_row.append(format_commitment(loc, commitment, -_dec(cell["gap"])))
+                text_row.append(line("", commitment, -_dec(gap)))
+            if status not in statuses:
+                statuses[status] = plot_text(status_label(loc, status))
             hover_row.append(
                 "<br>".join(
-                    plot_text(line)
-                    for line in (
-                        f"{loc.t('committed')}: {format_commitment(loc, commitment, cell['committed'])}",
-                        f"{loc.t('delivered')}: {format_commitment(loc, commitment, cell['delivered'])}",
-                        f"{loc.t('gap')}: {format_commitment(loc, commitment, cell['gap'])}",
-                        status_label(loc, status),
+                    (
+                        line("committed", commitment, committed),
+                        line("delivered", commitment, delivered),
+                        line("gap", commitment, gap),
+                        statuses[status],
                     )
                 )
             )

@@ -23,13 +23,16 @@ script element it sits in.
 
 from __future__ import annotations
 
+import pickle
 import re
 import shutil
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import markdown
 import plotly
@@ -40,6 +43,7 @@ from markupsafe import Markup, escape
 from plotly.io.json import to_json_plotly
 
 from dashboards import figures
+from dashboards import workers as dashboard_workers
 from dashboards.figures import (
     MONEY_INDICATORS,
     RATIO_INDICATORS,
@@ -96,6 +100,10 @@ PARTNER_DOWNLOADS = (
     "submissions",
     "restatements",
 )
+
+# render_site's worker processes from this many partners on; see render_site
+PAGE_WORKERS = 1
+PARALLEL_PARTNERS = 50
 
 # Tables are capped so that a page grows with partners, not with rows sent; the downloads hold all.
 MAX_ISSUE_ROWS = 200
@@ -202,6 +210,7 @@ class Table:
     nowrap: frozenset[int] = frozenset()
     code: frozenset[int] = frozenset()
     empty: str = ""
+    _body: Markup | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.headers = [_capitalised(header) for header in self.headers]
@@ -216,26 +225,56 @@ class Table:
 
     def body_html(self) -> Markup:
         """The rows as `<tr>` elements, one a line. Built here rather than by a template macro
-        per cell: a partner's page can hold thousands of cells, and a macro call costs ~20 µs each."""
-        return self._rows_html(self.rows, "    ")
+        per cell: a partner's page can hold thousands of cells, and a macro call costs ~20 µs each.
+        Built once: a table shared by every page (the programme's) is not built again."""
+        if self._body is None:
+            self._body = self._rows_html(self.rows, "    ")
+        return self._body
 
     def footer_html(self) -> Markup:
         return self._rows_html([self.footer], "") if self.footer else Markup("")
 
     def _rows_html(self, rows: list[list[str | Badge]], indent: str) -> Markup:
         width = max((len(row) for row in rows), default=0)
+        # each cell's opening tag, with any brace doubled for str.format
         opening = [
-            f'<td class="{escape(name)}">' if (name := self.column_class(index)) else "<td>"
+            (f'<td class="{escape(name)}">' if (name := self.column_class(index)) else "<td>")
+            .replace("{", "{{")
+            .replace("}", "}}")
             for index in range(width)
         ]
-        lines = [
-            indent
-            + "<tr>"
-            + "".join(f"{opening[index]}{_cell_html(value)}</td>" for index, value in enumerate(row))
-            + "</tr>"
-            for row in rows
-        ]
-        return Markup("\n".join(lines))  # noqa: S704 - every cell is escaped by _cell_html
+        # a row of n cells as one format string: its cells go in with one call
+        templates: dict[int, str] = {}
+        lines = []
+        cells = _escaped_cells(rows)
+        start = 0
+        for row in rows:
+            width = len(row)
+            template = templates.get(width)
+            if template is None:
+                parts = "".join(f"{tag}{{}}</td>" for tag in opening[:width])
+                template = templates[width] = f"{indent}<tr>{parts}</tr>"
+            lines.append(template.format(*cells[start : start + width]))
+            start += width
+        return Markup("\n".join(lines))  # noqa: S704 - every cell is escaped by _escaped_cells
+
+
+# joins a table's text cells so that they are escaped in one call (escaping works per character)
+CELL_SEPARATOR = "\x00"
+
+
+def _escaped_cells(rows: list[list[str | Badge]]) -> list[str]:
+    """Each cell as HTML, as `_cell_html` gives it, row after row."""
+    flat = [value for row in rows for value in row]
+    plain = [value for value in flat if type(value) is str]
+    joined = CELL_SEPARATOR.join(plain)
+    if not plain or joined.count(CELL_SEPARATOR) != len(plain) - 1:
+        return [_cell_html(value) for value in flat]
+    texts = str(escape(joined)).split(CELL_SEPARATOR)
+    if len(plain) == len(flat):
+        return texts
+    escaped = iter(texts)
+    return [next(escaped) if type(value) is str else _cell_html(value) for value in flat]
 
 
 def _cell_html(value: str | Badge) -> str:
@@ -385,8 +424,19 @@ class _Site:
         self.hires_by_channel = (
             data.hires_by_channel if data.hires_by_channel is not None else hires_by_channel(data.vacancies)
         )
-        self._parts: dict[tuple[str, str], tuple[dict[object, pl.DataFrame], pl.DataFrame]] = {}
+        self._parts: dict[tuple, tuple[dict[object, pl.DataFrame], pl.DataFrame]] = {}
+        self._sorted: dict[tuple, pl.DataFrame] = {}
+        self._formatted: dict[str, dict[object, Any]] = {}
+        self._statuses: dict[tuple[str, bool], PeriodStatus] = {}
         self._memo: dict[str, Table] = {}
+        self._rows: dict[str, list[list[str | Badge]]] = {}
+        self._shared_charts: dict[str, Chart] | None = None
+
+    def shared_charts(self) -> dict[str, Chart]:
+        """The regisseur's charts that are the same for every period, built once per site."""
+        if self._shared_charts is None:
+            self._shared_charts = _regisseur_shared_charts(self)
+        return self._shared_charts
 
     def memo(self, name: str, build: Callable[[], Table]) -> Table:
         """A table that is the same on every page that shows it, built once per site."""
@@ -394,22 +444,52 @@ class _Site:
             self._memo[name] = build()
         return self._memo[name]
 
-    def part(self, table: str, column: str, value: object) -> pl.DataFrame:
-        """The rows of SiteData's `table` (or `hires_by_channel`) where `column` equals `value`.
+    def rows_memo(self, name: str, build: Callable[[], list[list[str | Badge]]]) -> list[list[str | Badge]]:
+        """Table rows that are the same on every page that shows them, built once per site."""
+        if name not in self._rows:
+            self._rows[name] = build()
+        return self._rows[name]
+
+    def part(self, table: str, column: str, value: object, order: tuple[str, ...] = ()) -> pl.DataFrame:
+        """The rows of SiteData's `table` (or `hires_by_channel`) where `column` equals `value`,
+        as `_sorted(rows, *order)` gives them.
 
         Each table is split by a column once and the parts kept: a page per partner or period then
         costs a look-up instead of a scan of the whole table. No rows (and no columns) when the
-        table lacks the column."""
-        key = (table, column)
+        table lacks the column. The table is sorted before it is split (a stable sort, so each
+        part is in the order its own sort would give)."""
+        key = (table, column, order)
         if key not in self._parts:
             frame = self.hires_by_channel if table == "hires_by_channel" else getattr(self.data, table)
             if column not in frame.columns:
                 self._parts[key] = ({}, pl.DataFrame())
             else:
+                frame = _sorted(frame, *order)
                 parts = frame.partition_by(column, as_dict=True, maintain_order=True) if frame.height else {}
                 self._parts[key] = ({k[0]: v for k, v in parts.items()}, frame.clear())
         parts, empty = self._parts[key]
         return parts.get(value, empty) if value is not None else empty
+
+    def formatter(self, kind: str, format_value: Callable[[object], Any]) -> Callable[[object], Any]:
+        """`format_value`, remembering what it gave for each value, per site and `kind`; for values
+        that repeat from page to page (dates, small counts). Equal values must format alike."""
+        shown = self._formatted.setdefault(kind, {})
+
+        def formatted(value: object) -> Any:
+            try:
+                return shown[value]
+            except KeyError:
+                text = shown[value] = format_value(value)
+                return text
+
+        return formatted
+
+    def sorted(self, table: str, *columns: str) -> pl.DataFrame:
+        """`_sorted` of a whole SiteData table, sorted once per site."""
+        key = (table, columns)
+        if key not in self._sorted:
+            self._sorted[key] = _sorted(getattr(self.data, table), *columns)
+        return self._sorted[key]
 
     def render(self, template: str, root: str, **context: object) -> str:
         programme = self.data.programme
@@ -435,7 +515,14 @@ class _Site:
     def period_status(self, period: str, for_partner: bool = False) -> PeriodStatus:
         """A period without a decision is provisional. A partner is told neither the reason of a
         reopening (free text that may name another partner) nor how many rejected rows, of all
-        partners, the regisseur accepted."""
+        partners, the regisseur accepted. Built once per period (every partner's fair-share table
+        shows every period's)."""
+        key = (period, for_partner)
+        if key not in self._statuses:
+            self._statuses[key] = self._period_status(period, for_partner)
+        return self._statuses[key]
+
+    def _period_status(self, period: str, for_partner: bool) -> PeriodStatus:
         loc = self.loc
         row = self.status.get(period) or {}
         final = row.get("status") == "final"
@@ -494,8 +581,20 @@ def _where(frame: pl.DataFrame, **equals: object) -> pl.DataFrame:
 
 
 def _row(frame: pl.DataFrame, **equals: object) -> dict | None:
-    rows = _where(frame, **equals)
-    return rows.row(0, named=True) if rows.height else None
+    """The first row where each column equals its value, as `_where` would find it; None when
+    there is none. Looked up in Python: the frames are a partner's or the programme's few rows,
+    and a Polars filter costs ~50 µs whatever the size."""
+    if frame.height == 0 or any(column not in frame.columns for column in equals):
+        return None
+    if any(value is None for value in equals.values()):
+        # in Polars, a comparison with null is null, never true
+        return None
+    wanted = tuple(equals.values())
+    columns = [frame[column].to_list() for column in equals]
+    for index, values in enumerate(zip(*columns, strict=True)):
+        if values == wanted:
+            return frame.row(index, named=True)
+    return None
 
 
 def _sorted(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
@@ -548,18 +647,90 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def render_site(data: SiteData, site_dir: Path, partner_downloads: bool = True) -> list[Path]:
+def render_site(
+    data: SiteData,
+    site_dir: Path,
+    partner_downloads: bool = True,
+    workers: int | None = None,
+    render_here: bool | threading.Event = True,
+) -> list[Path]:
     """Write every page, the shared plotly.min.js and stylesheet, and each partner's own downloads
     (from `data`; with `partner_downloads=False` the caller writes them, e.g. straight from the
-    warehouse, when `data` holds only what the pages show)."""
+    warehouse, when `data` holds only what the pages show).
+
+    `workers` processes (`dashboards.workers`) render pages beside this one; None: PAGE_WORKERS
+    from PARALLEL_PARTNERS partners on, else none, as a worker's start-up (~0.4 s) is more than a
+    small site takes. With `render_here=False` this thread only hands the pages out (the caller
+    has other work for this process, which the pages would slow through the GIL); with an event,
+    it renders pages too once the event is set (that work is done); without workers it renders
+    them all. The files are the same whoever renders them."""
     site_dir = Path(site_dir)
     site = _Site(data)
+    if workers is None:
+        workers = PAGE_WORKERS if len(site.partners) >= PARALLEL_PARTNERS else 0
     written = [_copy_plotly(site_dir), *_copy_static(site_dir)]
-    written += _render_regisseur(site, site_dir)
-    for partner in site.partners:
-        written += _render_partner(site, partner["id"], site_dir, partner_downloads)
-    written.append(_write(site_dir / "funders" / "index.html", _funders_page(site)))
+    jobs = _page_jobs(site)
+    if workers <= 0:
+        return written + _render_jobs(site, jobs, site_dir, partner_downloads)
+    setup = (_worker_renderer, (data, site_dir, partner_downloads))
+    done = dashboard_workers.render_parallel(
+        _chunks(jobs),
+        (lambda chunk: _render_jobs(site, chunk, site_dir, partner_downloads)) if render_here else None,
+        lambda: pickle.dumps(setup, protocol=pickle.HIGHEST_PROTOCOL),
+        workers,
+        render_here if isinstance(render_here, threading.Event) else None,
+    )
+    return written + [path for chunk in done for path in chunk]
+
+
+# (kind, key): ("period", "2026Q1"), ("index", None), ("partner", "hhnk"), ("funders", None)
+PageJob = tuple[str, str | None]
+# what a page costs, in partner pages: a regisseur page carries every partner's cordon and
+# settlement; a chunk is about CHUNK_COST, so the processes finish within a chunk of each other
+JOB_COST = {"period": 4, "index": 4, "funders": 6, "partner": 1}
+CHUNK_COST = 16
+
+
+def _page_jobs(site: _Site) -> list[PageJob]:
+    """Every page, the costly ones first (the cheap ones then even out the processes' ends)."""
+    regisseur: list[PageJob] = [("period", period) for period in site.periods] if site.latest else []
+    return [
+        *regisseur,
+        ("index", None),
+        ("funders", None),
+        *(("partner", partner["id"]) for partner in site.partners),
+    ]
+
+
+def _chunks(jobs: list[PageJob]) -> list[list[PageJob]]:
+    chunks: list[list[PageJob]] = [[]]
+    cost = 0
+    for job in jobs:
+        if cost >= CHUNK_COST:
+            chunks.append([])
+            cost = 0
+        chunks[-1].append(job)
+        cost += JOB_COST[job[0]]
+    return [chunk for chunk in chunks if chunk]
+
+
+def _render_jobs(site: _Site, jobs: list[PageJob], site_dir: Path, downloads: bool) -> list[Path]:
+    written: list[Path] = []
+    for kind, key in jobs:
+        if kind == "partner" and key is not None:
+            written += _render_partner(site, key, site_dir, downloads)
+        elif kind == "funders":
+            written.append(_write(site_dir / "funders" / "index.html", _funders_page(site)))
+        else:
+            written.append(_render_regisseur(site, site_dir, key))
     return written
+
+
+def _worker_renderer(setup: tuple[SiteData, Path, bool]) -> Callable[[list[PageJob]], list[Path]]:
+    """In a worker: the site built once from the data, and the function that renders a chunk."""
+    data, site_dir, downloads = setup
+    site = _Site(data)
+    return lambda chunk: _render_jobs(site, chunk, site_dir, downloads)
 
 
 def _copy_plotly(site_dir: Path) -> Path:
@@ -589,17 +760,17 @@ def _copy_static(site_dir: Path) -> list[Path]:
 # ---------------------------------------------------------------- regisseur
 
 
-def _render_regisseur(site: _Site, site_dir: Path) -> list[Path]:
+def _render_regisseur(site: _Site, site_dir: Path, period: str | None) -> Path:
+    """The regisseur's page of `period` (periods/<period>.html), or with None the latest period's
+    as the site's index.html."""
     if site.latest is None:
-        return [_write(site_dir / "index.html", _regisseur_page(site, None, root="", period_href=""))]
-    shared = _regisseur_shared_charts(site)
-    written = []
-    for period in site.periods:
-        page = _regisseur_page(site, period, root="../", period_href="", shared=shared)
-        written.append(_write(site_dir / "periods" / f"{period}.html", page))
-    latest = _regisseur_page(site, site.latest, root="", period_href="periods/", shared=shared)
-    written.append(_write(site_dir / "index.html", latest))
-    return written
+        return _write(site_dir / "index.html", _regisseur_page(site, None, root="", period_href=""))
+    shared = site.shared_charts()
+    if period is None:
+        latest = _regisseur_page(site, site.latest, root="", period_href="periods/", shared=shared)
+        return _write(site_dir / "index.html", latest)
+    page = _regisseur_page(site, period, root="../", period_href="", shared=shared)
+    return _write(site_dir / "periods" / f"{period}.html", page)
 
 
 def _regisseur_shared_charts(site: _Site) -> dict[str, Chart]:
@@ -643,7 +814,7 @@ def _regisseur_page(
             sections=[],
             partner_links=[],
         )
-    period_partners = _sorted(site.part("partner_period", "period", period), "partner")
+    period_partners = site.part("partner_period", "period", period, ("partner",))
     hires = site.part("hires_by_channel", "period", period)
     programme_row = _row(data.programme_period, period=period) or {}
     charts = [
@@ -790,12 +961,13 @@ def _figure_tiles(
 def _programme_tiles(site: _Site, period: str) -> list[Tile]:
     data = site.data
     before = _previous(site, period)
+    programme_integrity = site.part("cordon_integrity", "scope", "programme")
     return _figure_tiles(
         site,
         _row(data.programme_period, period=period),
         _row(data.programme_period, period=before) if before else None,
-        _row(data.cordon_integrity, scope="programme", period=period),
-        _row(data.cordon_integrity, scope="programme", period=before) if before else None,
+        _row(programme_integrity, period=period),
+        _row(programme_integrity, period=before) if before else None,
         before is not None,
     )
 
@@ -846,9 +1018,16 @@ def _settlement_table(site: _Site, period: str) -> Table:
     return Table(headers, body, frozenset(range(1, 7)), footer=footer)
 
 
-def _targets_table(site: _Site, frame: pl.DataFrame) -> Table:
+def _targets_table(site: _Site, frame: pl.DataFrame, first: list[list[str | Badge]] | None = None) -> Table:
+    """The targets of `frame`, after the rows `first` (already in order)."""
     loc = site.loc
-    body = []
+    headers = [loc.t(k) for k in ("scope", "indicator", "period", "expected", "actual", "ratio", "status")]
+    return Table(headers, [*(first or []), *_target_rows(site, frame)], frozenset({3, 4, 5}))
+
+
+def _target_rows(site: _Site, frame: pl.DataFrame) -> list[list[str | Badge]]:
+    loc = site.loc
+    body: list[list[str | Badge]] = []
     for row in _targets_in_order(frame).iter_rows(named=True):
         indicator = row.get("indicator", "")
         try:
@@ -866,8 +1045,7 @@ def _targets_table(site: _Site, frame: pl.DataFrame) -> Table:
                 Badge(status_label(loc, row.get("status")), str(row.get("status", ""))),
             ]
         )
-    headers = [loc.t(k) for k in ("scope", "indicator", "period", "expected", "actual", "ratio", "status")]
-    return Table(headers, body, frozenset({3, 4, 5}))
+    return body
 
 
 def _files_table(site: _Site, frame: pl.DataFrame) -> Table:
@@ -937,9 +1115,9 @@ def _render_partner(site: _Site, partner: str, site_dir: Path, downloads: bool =
     return written
 
 
-def _partner_rows(site: _Site, table: str, partner: str) -> pl.DataFrame:
+def _partner_rows(site: _Site, table: str, partner: str, *order: str) -> pl.DataFrame:
     attribute, column = PARTNER_TABLES[table]
-    return site.part(attribute, column, partner)
+    return site.part(attribute, column, partner, order)
 
 
 def _own_restatements(site: _Site, partner: str) -> pl.DataFrame:
@@ -983,9 +1161,9 @@ def _partner_page(site: _Site, partner: str) -> str:
     loc, data = site.loc, site.data
     root = "../../"
     show_programme = site.programme_visible_to_partners
-    own = _sorted(_partner_rows(site, "partner_period", partner), "period")
+    own = _partner_rows(site, "partner_period", partner, "period")
     own_cordon = _partner_rows(site, "cordon", partner)
-    own_fair = _sorted(_partner_rows(site, "fair_share", partner), "as_of_period")
+    own_fair = _partner_rows(site, "fair_share", partner, "as_of_period")
     own_integrity = _partner_rows(site, "cordon_integrity", partner)
     latest = site.latest
     before = _previous(site, latest) if latest else None
@@ -1002,7 +1180,7 @@ def _partner_page(site: _Site, partner: str) -> str:
         if latest
         else []
     )
-    programme_rows = _sorted(data.programme_period, "period") if show_programme else pl.DataFrame()
+    programme_rows = site.sorted("programme_period", "period") if show_programme else pl.DataFrame()
     charts = [
         _chart("chart-own-hires", loc.t("chart_hires_per_period"), figures.hires_per_period(own, loc)),
         *_waterfall_charts("chart-own-waterfall", current, loc),
@@ -1024,10 +1202,16 @@ def _partner_page(site: _Site, partner: str) -> str:
             note=loc.t("settlement_note"),
         ),
     ]
-    target_scopes = [partner, "programme"] if show_programme else [partner]
-    own_targets = pl.concat(
-        [site.part("target_progress", "scope", scope) for scope in target_scopes], how="vertical_relaxed"
-    )
+    own_targets = site.part("target_progress", "scope", partner)
+    programme_targets = None
+    if show_programme and {"scope", "indicator", "period"} <= set(data.target_progress.columns):
+        # ordered, the programme's targets come first: the same rows on every partner's page
+        programme = site.part("target_progress", "scope", "programme")
+        programme_targets = site.rows_memo("programme_targets", lambda: _target_rows(site, programme))
+    elif show_programme:
+        own_targets = pl.concat(
+            [own_targets, site.part("target_progress", "scope", "programme")], how="vertical_relaxed"
+        )
     programme_current = _row(data.programme_period, period=latest) if (show_programme and latest) else None
     sections = [
         (
@@ -1039,7 +1223,7 @@ def _partner_page(site: _Site, partner: str) -> str:
             loc.t("section_restatements_own"),
             _restatements_table(site, _own_restatements(site, partner), "data/restatements.csv", partner),
         ),
-        (loc.t("section_targets"), _targets_table(site, own_targets)),
+        (loc.t("section_targets"), _targets_table(site, own_targets, programme_targets)),
     ]
     if show_programme:
         programme_table = site.memo("programme", lambda: _programme_table(site))
@@ -1229,10 +1413,10 @@ def _own_fair_share_table(site: _Site, frame: pl.DataFrame) -> Table:
 
 
 def _programme_table(site: _Site) -> Table:
-    loc, data = site.loc, site.data
+    loc = site.loc
     integrity = {
         r["period"]: r.get("integrity")
-        for r in _where(data.cordon_integrity, scope="programme").iter_rows(named=True)
+        for r in site.part("cordon_integrity", "scope", "programme").iter_rows(named=True)
     }
     body = [
         [
@@ -1246,7 +1430,7 @@ def _programme_table(site: _Site) -> Table:
             loc.percent(row.get("roi")),
             loc.percent(integrity.get(row["period"])),
         ]
-        for row in _sorted(data.programme_period, "period").iter_rows(named=True)
+        for row in site.sorted("programme_period", "period").iter_rows(named=True)
     ]
     headers = [
         loc.t(k)
@@ -1289,24 +1473,32 @@ def _partner_vacancies_table(site: _Site, partner: str) -> Table:
 
 def _vacancies_table(site: _Site, frame: pl.DataFrame, note: str) -> Table:
     loc = site.loc
+    # dates, day counts, hours and statuses repeat across vacancies and partners: formatted once
+    date = site.formatter("date", loc.date)
+    days = site.formatter("number", loc.number)
+    hours = site.formatter("hours", lambda value: _quantity(loc, value))
+    badge = site.formatter(
+        "vacancy_status",
+        lambda status: Badge(
+            loc.t(f"vacancy_status_{status}") if status in ("filled", "open") else status, status
+        ),
+    )
     body = []
     for row in frame.iter_rows(named=True):
-        status = row.get("status") or ""
+        field = row.get("field")
         body.append(
             [
                 str(row.get("vacancy_id") or ""),
                 str(row.get("period") or ""),
                 str(row.get("role") or ""),
                 str(row.get("channel") or ""),
-                loc.t(row["field"])
-                if row.get("field") in ("driving", "hunting")
-                else str(row.get("field") or ""),
-                loc.date(row.get("opened_on")),
-                loc.date(row.get("filled_on")) if row.get("filled_on") else "",
-                loc.number(row.get("days_to_fill")) if row.get("days_to_fill") is not None else "",
+                loc.t(field) if field in ("driving", "hunting") else str(field or ""),
+                date(row.get("opened_on")),
+                date(row.get("filled_on")) if row.get("filled_on") else "",
+                days(row.get("days_to_fill")) if row.get("days_to_fill") is not None else "",
                 loc.money(row.get("cost")),
-                _quantity(loc, row.get("hours")),
-                Badge(loc.t(f"vacancy_status_{status}") if status in ("filled", "open") else status, status),
+                hours(row.get("hours")),
+                badge(row.get("status") or ""),
             ]
         )
     headers = [

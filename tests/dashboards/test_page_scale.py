@@ -13,13 +13,13 @@ import duckdb
 import polars as pl
 import pytest
 
+import assets.publish
 from assets.publish import (
     PUBLISHED_TABLES,
     lower_memory_limit,
     read_table,
     site_data,
-    write_partner_downloads,
-    write_tables,
+    write_data,
 )
 from dashboards import pages
 from dashboards.pages import SiteData, render_site
@@ -116,11 +116,9 @@ def test_an_empty_partner_page_says_why_and_links_the_download(sample_site_data,
 # ---------------------------------------------------------------- from the warehouse
 
 
-@pytest.fixture(scope="module")
-def warehouse(sample_site_data, tmp_path_factory) -> tuple[duckdb.DuckDBPyConnection, SiteData]:
-    """A DuckDB file holding the sample site's tables where the pipeline keeps them."""
-    data = sample_site_data(names={"dunea": HOSTILE}, sentinel="hhnk")
-    con = duckdb.connect(str(tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"))
+def build_warehouse(data: SiteData, path: Path) -> duckdb.DuckDBPyConnection:
+    """A DuckDB file holding `data`'s tables where the pipeline keeps them."""
+    con = duckdb.connect(str(path))
     for schema in ("raw", "clean", "marts"):
         con.execute(f"CREATE SCHEMA {schema}")
     for name, (table, _) in PUBLISHED_TABLES.items():
@@ -138,26 +136,32 @@ def warehouse(sample_site_data, tmp_path_factory) -> tuple[duckdb.DuckDBPyConnec
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM frame")
         con.unregister("frame")
     con.execute("CREATE TABLE clean.periods AS SELECT unnest($periods) AS period", {"periods": data.periods})
+    return con
+
+
+@pytest.fixture(scope="module")
+def warehouse(sample_site_data, tmp_path_factory) -> tuple[duckdb.DuckDBPyConnection, SiteData]:
+    """The sample site's tables in a warehouse."""
+    data = sample_site_data(names={"dunea": HOSTILE}, sentinel="hhnk")
+    con = build_warehouse(data, tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb")
     yield con, data
     con.close()
 
 
-def test_tables_and_downloads_are_the_bytes_the_polars_writer_wrote(warehouse, tmp_path) -> None:
-    con, sample = warehouse
-    # the reference: every table read whole into Polars, written by safe_csv and write_parquet, and
-    # the partners' downloads cut from those frames by render_site
+def published_by_polars(con: duckdb.DuckDBPyConnection, sample: SiteData, target: Path) -> SiteData:
+    """The reference: every table read whole into Polars, written by safe_csv and write_parquet,
+    and the partners' downloads cut from those frames by render_site."""
     whole = dataclasses.replace(sample, **{name: read_table(con, name) for name in PUBLISHED_TABLES})
-    reference = tmp_path / "polars"
-    render_site(whole, reference)
+    render_site(whole, target)
     for name in PUBLISHED_TABLES:
-        pages.safe_csv(whole.__dict__[name], reference / "data" / f"{name}.csv")
-        whole.__dict__[name].write_parquet(reference / "data" / f"{name}.parquet")
+        pages.safe_csv(whole.__dict__[name], target / "data" / f"{name}.csv")
+        whole.__dict__[name].write_parquet(target / "data" / f"{name}.parquet")
+    return whole
 
-    streamed = tmp_path / "duckdb"
-    write_tables(con, streamed / "data")
-    partners = [p["id"] for p in sample.programme["partners"]]
-    write_partner_downloads(whole, partners, streamed / "data", streamed)
 
+def assert_same_tables(reference: Path, streamed: Path, partners: list[str]) -> None:
+    """The same files; CSV byte for byte, Parquet the same frames (data/ is written by DuckDB, the
+    partners' Parquet files by Polars from frames that may come in more than one chunk)."""
     files = sorted(p.relative_to(reference) for p in reference.rglob("*") if p.suffix in (".csv", ".parquet"))
     assert files == sorted(p.relative_to(streamed) for p in streamed.rglob("*") if p.is_file())
     assert len(files) == 2 * (len(PUBLISHED_TABLES) + len(partners) * len(pages.PARTNER_DOWNLOADS))
@@ -167,12 +171,69 @@ def test_tables_and_downloads_are_the_bytes_the_polars_writer_wrote(warehouse, t
         else:
             expected, written = pl.read_parquet(reference / file), pl.read_parquet(streamed / file)
             assert written.schema == expected.schema and written.equals(expected), file
+
+
+def test_tables_and_downloads_are_the_bytes_the_polars_writer_wrote(warehouse, tmp_path) -> None:
+    con, sample = warehouse
+    reference = tmp_path / "polars"
+    whole = published_by_polars(con, sample, reference)
+    streamed = tmp_path / "duckdb"
+    partners = [p["id"] for p in sample.programme["partners"]]
+    write_data(con, whole, partners, streamed)
+
+    assert_same_tables(reference, streamed, partners)
+    # one batch: a partner's Parquet download is one chunk, the very bytes write_download wrote
+    for partner in partners:
+        for table in pages.PARTNER_DOWNLOADS:
+            file = Path("partners") / partner / "data" / f"{table}.parquet"
+            assert filecmp.cmp(reference / file, streamed / file, shallow=False), file
     # the cases the CSV rules are for: a formula neutralised, a timestamp to the microsecond
     assert "'=HYPERLINK" in read(streamed / "data" / "rejections.csv")
     assert "T09:00:00.123456," in read(streamed / "data" / "submissions.csv")
     # a file another partner sent is not named in a partner's restatements
     restated = pl.read_parquet(streamed / "partners" / "wetterskip" / "data" / "restatements.parquet")
     assert not any("hhnk" in (value or "") for value in restated["reason_file"].to_list())
+
+
+def test_downloads_cut_across_batches_and_from_cells_holding_line_breaks(
+    sample_site_data, tmp_path, monkeypatch
+) -> None:
+    """A partner's CSV is cut from the published CSV's lines: where a cell holds a line break the
+    lines are not rows, and the partner's rows are written by Polars instead; a partner whose rows
+    span two batches gets them all, in order."""
+    sample = sample_site_data(periods=2, names={"dunea": HOSTILE}, sentinel="hhnk")
+    second_line = pl.when(pl.int_range(pl.len()) % 7 == 3).then(pl.lit('\n"tweede" regel\r\n'))
+    broken = pl.col("role") + second_line.otherwise(pl.lit(""))
+    rejected = "=1+1\n" + pl.col("message")
+    sample = dataclasses.replace(
+        sample,
+        vacancies=sample.vacancies.with_columns(broken.alias("role")),
+        rejections=sample.rejections.with_columns(rejected.alias("message")),
+    )
+    con = build_warehouse(sample, tmp_path / "warehouse.duckdb")
+    reference = tmp_path / "polars"
+    whole = published_by_polars(con, sample, reference)
+    # batches of 7 rows: every partner's vacancies span several, and most batches hold a broken cell
+    monkeypatch.setattr(assets.publish, "BATCH_ROWS", 7)
+    cut = []
+    line_bounds = assets.publish._line_bounds
+    monkeypatch.setattr(
+        assets.publish, "_line_bounds", lambda *args: cut.append(line_bounds(*args)) or cut[-1]
+    )
+    streamed = tmp_path / "duckdb"
+    partners = [p["id"] for p in sample.programme["partners"]]
+    write_data(con, whole, partners, streamed)
+    con.close()
+
+    # both ways of cutting were taken
+    assert any(bounds is None for bounds in cut) and any(bounds is not None for bounds in cut)
+    assert_same_tables(reference, streamed, partners)
+    own = pl.read_csv(streamed / "partners" / "hhnk" / "data" / "vacancies.csv")
+    assert own.height == whole.vacancies.filter(pl.col("partner") == "hhnk").height > 7
+    assert any("\n" in role for role in own["role"].to_list())
+    assert own["vacancy_id"].to_list() == sorted(own["vacancy_id"].to_list())
+    rejections = pl.read_csv(streamed / "partners" / "hhnk" / "data" / "rejections.csv")
+    assert rejections.height > 0 and all(m.startswith("'=1+1\n") for m in rejections["message"].to_list())
 
 
 def test_site_data_reads_only_the_vacancies_the_pages_show(warehouse) -> None:
