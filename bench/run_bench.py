@@ -50,6 +50,9 @@ WORK_DIR = CACHE_DIR / "work"
 # more after tens of thousands of files were deleted (its recently_deleted check), which cost a run
 # right after the harness's own clean-up ~5 s at M; no regisseur's run starts like that.
 TRASH_DIR = CACHE_DIR / "trash"
+EMPTIED = CACHE_DIR / "trash-emptied"  # when the trash was last deleted (its mtime)
+# ext4 skips an inode deleted less than 60 s ago, 360 s while its inode-table block is dirty
+SETTLE_SECONDS = 360
 RESULTS_DIR = CACHE_DIR / "results"
 TINY = REPO / "tests" / "fixtures" / "tiny"
 PACKAGES = ("dagster", "duckdb", "polars", "pyarrow", "great-expectations", "pandas", "numpy",
@@ -226,7 +229,21 @@ def _discard(folder: Path) -> None:
 
 
 def empty_trash() -> None:
-    shutil.rmtree(TRASH_DIR, ignore_errors=True)
+    if TRASH_DIR.exists():
+        shutil.rmtree(TRASH_DIR, ignore_errors=True)
+        EMPTIED.touch()
+
+
+def settle() -> None:
+    """Wait until the last benchmark's clean-up is SETTLE_SECONDS old: a run right after it measures
+    the file system's slow inode allocation (section 6 of docs/performance.md), not drijfjacht."""
+    if not EMPTIED.exists():
+        return
+    wait = SETTLE_SECONDS - (time.time() - EMPTIED.stat().st_mtime)
+    if wait > 0:
+        print(f"waiting {wait:.0f} s: the last benchmark deleted its work folders "
+              f"{SETTLE_SECONDS - wait:.0f} s ago", flush=True)
+        time.sleep(wait)
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -498,6 +515,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_startup:
         report["startup"] = startup()
     results = {}
+    settle()
     for name in names:
         results[name] = bench_scale(SCALES[name], keep=args.keep, profile=args.profile)
     report["scales"] = results
