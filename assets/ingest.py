@@ -11,7 +11,7 @@ import os
 import shutil
 from collections import defaultdict
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +22,7 @@ import polars as pl
 
 from assets.checks import suite_process
 from assets.checks.suite_process import SuiteProcess
-from assets.checks.validation import prepare_validation, run_suite
+from assets.checks.validation import SuiteOutcome, prepare_validation, run_suite
 from assets.faults import crash_point
 from assets.tables import ensure_schema, expose, table_metadata
 from domain.approvals import approved_files, load_decisions
@@ -334,22 +334,28 @@ def read_batches(files: list[InboxFile], programme: Programme) -> dict[str, Kind
     return batches
 
 
+def submit_suites(
+    batches: dict[str, KindBatch], programme: Programme, suites: SuiteProcess
+) -> dict[str, Future[SuiteOutcome]]:
+    """Hand every kind's batch to the suite process at once; validate_batches takes the outcomes."""
+    return {
+        kind: suites.submit(kind, batch.rows, programme)
+        for kind, batch in batches.items()
+        if not batch.rows.is_empty()
+    }
+
+
 def validate_batches(
     files: list[InboxFile],
     batches: dict[str, KindBatch],
     programme: Programme,
-    suites: SuiteProcess | None = None,
+    outcomes: dict[str, Future[SuiteOutcome]] | None = None,
 ) -> tuple[pl.DataFrame, list[dict]]:
     """Run each kind's suite once over its batch; every problem (file, parse, suite) as rejections.
 
-    `suites`: a process to run them in (every kind handed over at once), or None: in this one.
-    Also marks each batch's rejected rows, which are left out when it is written.
+    `outcomes`: the suites' outcomes when they run in another process (submit_suites), or None:
+    they run here. Also marks each batch's rejected rows, which are left out when written.
     """
-    outcomes = {
-        kind: suites.submit(kind, batch.rows, programme)
-        for kind, batch in batches.items()
-        if suites is not None and not batch.rows.is_empty()
-    }
     problem_rows = [_problem_row(item, problem) for item in files for problem in item.problems]
     problem_rows += [
         _problem_row(item, problem)
@@ -361,7 +367,7 @@ def validate_batches(
     for kind, batch in batches.items():
         if batch.rows.is_empty():
             continue
-        outcome = outcomes[kind].result() if suites is not None else run_suite(kind, batch.rows, programme)
+        outcome = outcomes[kind].result() if outcomes is not None else run_suite(kind, batch.rows, programme)
         validation.extend(_validation_by_period(kind, outcome.results, batch.rows))
         failing = [batch_index for batch_index, _ in outcome.problems]
         file_of_row = dict(
@@ -666,7 +672,8 @@ def ingest_periods(
 
     Two cores: while this thread validates and writes a chunk, a worker thread archives and
     reads the next one (hashing, file I/O, Polars and DuckDB mostly run outside the GIL), and
-    the suites run in `suites`' process if there is one. Without it, the worker first loads
+    the suites run in `suites`' process if there is one, each chunk handed over as soon as it is
+    read (so it is validated while the chunk before it is written). Without it, the worker first loads
     Great Expectations (seconds of imports) while this thread reads the first chunk. Only this
     thread touches `con`; a chunk is committed in order, and one read ahead but not committed
     when a run stops has at most left copies in the (content-addressed) archive.
@@ -675,7 +682,7 @@ def ingest_periods(
     if not chunks:
         return
 
-    def collect_and_read(chunk: list[str]) -> tuple[list[InboxFile], dict[str, KindBatch]]:
+    def collect_and_read(chunk: list[str]) -> tuple[list[InboxFile], dict[str, KindBatch], dict | None]:
         files = [
             item
             for period in chunk
@@ -683,7 +690,10 @@ def ingest_periods(
                 programme, programme_dir, archive_dir, period, approvals.get(period)
             )
         ]
-        return files, read_batches(files, programme)
+        batches = read_batches(files, programme)
+        # handed over as soon as read: the process validates while this chunk's predecessor is written
+        outcomes = submit_suites(batches, programme, suites) if suites is not None else None
+        return files, batches, outcomes
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read") as worker:
         try:
@@ -692,16 +702,16 @@ def ingest_periods(
             if loading is not None:
                 loading.result()
             for number, chunk in enumerate(chunks):
-                files, batches = read
+                files, batches, outcomes = read
                 read = None  # the batches are let go as soon as they are written
                 reading = (
                     worker.submit(collect_and_read, chunks[number + 1])
                     if number + 1 < len(chunks)
                     else None
                 )
-                rejections, validation = validate_batches(files, batches, programme, suites)
+                rejections, validation = validate_batches(files, batches, programme, outcomes)
                 write_periods(con, chunk, files, batches, rejections, validation)
-                del batches
+                del batches, outcomes
                 for item in files:
                     # committed: the parsed files are no longer needed, and a run holds every
                     # period's files
