@@ -297,19 +297,6 @@ class KindBatch:
     rejected: pl.DataFrame | None = None  # file_key, row_number of the rows not to store
 
 
-def read_and_validate(
-    files: list[InboxFile], programme: Programme
-) -> tuple[dict[str, KindBatch], pl.DataFrame, list[dict]]:
-    """Read every file (of any number of periods), run each kind's suite once over all of them.
-
-    Returns the rows per kind, all problems as a rejections frame, and the suites' results per
-    period and expectation.
-    """
-    batches = read_batches(files, programme)
-    rejections, validation = validate_batches(files, batches, programme)
-    return batches, rejections, validation
-
-
 def read_batches(files: list[InboxFile], programme: Programme) -> dict[str, KindBatch]:
     """Read every file without a problem yet, one batch per kind; each file's parse on the file."""
     limits = programme.limits
@@ -682,7 +669,9 @@ def ingest_periods(
     if not chunks:
         return
 
-    def collect_and_read(chunk: list[str]) -> tuple[list[InboxFile], dict[str, KindBatch], dict | None]:
+    def collect_and_read(
+        chunk: list[str],
+    ) -> tuple[list[InboxFile], dict[str, KindBatch], dict[str, Future[SuiteOutcome]] | None]:
         files = [
             item
             for period in chunk
