@@ -26,6 +26,7 @@ from assets.checks.validation import SuiteOutcome, prepare_validation, run_suite
 from assets.faults import crash_point
 from assets.tables import ensure_schema, expose, table_metadata
 from domain.approvals import approved_files, load_decisions
+from domain.audit import sha256_of
 from domain.periods import PERIOD_PARTITIONS_NAME, Quarter
 from domain.programme import Programme
 from domain.readers import FILE_INDEX, ParsedFile, Problem, parse_file_name, read_partner_files
@@ -45,7 +46,6 @@ ROW_COLUMNS = {
 }
 WITHDRAWN = "withdrawn"
 HELD_BACK = "held_back"
-HASH_CHUNK = 1 << 20
 SMALL_FILE_BYTES = 8 << 20  # read whole to hash and archive in one read
 INLINE_INPUTS = 500  # input hashes listed in the submissions materialization up to this many files
 INSERT_SLICE_ROWS = 250_000
@@ -87,14 +87,6 @@ class PeriodIngest:
         return self.rejections.filter(pl.col("row_number").is_not_null())["row_number"].len()
 
 
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(HASH_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def archive_file(path: Path, sha256: str, archive_dir: Path, content: bytes | None = None) -> Path:
     """Copy `path` to `archive_dir/<sha[:2]>/<sha><suffix>` once; a crash never leaves half a copy.
 
@@ -117,7 +109,7 @@ def _hash_and_archive(path: Path, size: int, archive_dir: Path) -> tuple[str, Pa
     """The file's sha256, its archived copy, and its bytes when it is small: read once for all
     three, so that what is read is exactly what was hashed and archived."""
     if size > SMALL_FILE_BYTES:
-        sha256 = _sha256_of(path)
+        sha256 = sha256_of(path)
         return sha256, archive_file(path, sha256, archive_dir), None
     content = path.read_bytes()
     sha256 = hashlib.sha256(content).hexdigest()
@@ -173,7 +165,7 @@ def _apply_approval(
             size_bytes=archived.stat().st_size if archived.is_file() else 0,
             received_at=datetime.fromtimestamp(0, UTC).replace(tzinfo=None),
         )
-        if not archived.is_file() or _sha256_of(archived) != sha256:
+        if not archived.is_file() or sha256_of(archived) != sha256:
             item.problems.append(
                 _file_problem(
                     "archive_intact",

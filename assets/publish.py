@@ -12,7 +12,6 @@ partner's downloads are cut from it as it is read back, one batch at a time.
 
 
 import ctypes
-import hashlib
 import io
 import json
 import os
@@ -43,6 +42,7 @@ from dashboards.pages import (
     write_download,
 )
 from domain.approvals import APPROVALS_FILE
+from domain.audit import check_hashes, sha256_of
 from domain.programme import Programme, programme_sha256
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -176,14 +176,6 @@ def _version(package: str) -> str:
         return version(package)
     except PackageNotFoundError:
         return "unknown"
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def site_data(
@@ -487,7 +479,7 @@ def build_manifest(
     files = [path for path in sorted(site_dir.rglob("*")) if path.is_file() and path.name != "manifest.json"]
     # hashlib and file reads let go of the GIL: a GiB of files hashes on both cores
     with ThreadPoolExecutor(max_workers=HASH_THREADS) as pool:
-        digests = pool.map(sha256_file, files)
+        digests = pool.map(sha256_of, files)
         outputs = {
             path.relative_to(site_dir).as_posix(): digest for path, digest in zip(files, digests, strict=True)
         }
@@ -496,7 +488,7 @@ def build_manifest(
             "id": programme.programme.id,
             "name": programme.programme.name,
             "programme_yaml_sha256": programme_sha256(programme_dir),
-            "approvals_yaml_sha256": sha256_file(approvals)
+            "approvals_yaml_sha256": sha256_of(approvals)
             if (approvals := programme_dir / APPROVALS_FILE).is_file()
             else None,
         },
@@ -663,11 +655,7 @@ def site(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
 def manifest_matches_site(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
     site_dir = context.resources.output.site_dir
     manifest = json.loads((site_dir / "manifest.json").read_text(encoding="utf-8"))
-    wrong = [
-        path
-        for path, digest in manifest["outputs"].items()
-        if not (site_dir / path).is_file() or sha256_file(site_dir / path) != digest
-    ]
+    wrong = [finding.where for finding in check_hashes("output", site_dir, manifest["outputs"])]
     return dg.AssetCheckResult(
         passed=not wrong,
         metadata={"files": len(manifest["outputs"]), "mismatches": ", ".join(wrong) or "none"},

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from assets.faults import CRASH_ENV
-from assets.publish import sha256_file
+from domain.audit import sha256_of
 from pipelines.resources import OutputFolder
 
 DRIJFJACHT = str(Path(sys.executable).with_name("drijfjacht"))
@@ -46,7 +46,7 @@ def site_matches_its_manifest(site: Path) -> bool:
     manifest = json.loads((site / "manifest.json").read_text())
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     return files - {"manifest.json"} == set(manifest["outputs"]) and all(
-        sha256_file(site / path) == digest for path, digest in manifest["outputs"].items()
+        sha256_of(site / path) == digest for path, digest in manifest["outputs"].items()
     )
 
 
