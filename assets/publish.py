@@ -230,11 +230,9 @@ def site_data(
     )
 
 
-def write_tables(
-    con: duckdb.DuckDBPyConnection, data_dir: Path, downloads: "PartnerDownloads | None" = None
-) -> list[Path]:
-    """Every published table as Parquet and as CSV (spreadsheet-safe); with `downloads`, each
-    partner's own rows of the tables in PARTNER_DOWNLOADS are cut from them in the same pass.
+def write_tables(con: duckdb.DuckDBPyConnection, data_dir: Path, downloads: "PartnerDownloads") -> list[Path]:
+    """Every published table as Parquet and as CSV (spreadsheet-safe), and each partner's own rows
+    of the tables in PARTNER_DOWNLOADS cut from them into `downloads` in the same pass.
 
     DuckDB sorts each table once and streams it to Parquet (spilling to disk beyond its memory
     limit); the CSV is streamed from that file, in its order, with `safe_csv`'s own rules, so it
@@ -251,7 +249,7 @@ def write_tables(
             copies = {name: copier.submit(copy_table, cursor, name, data_dir) for name in names}
             for name in names:
                 parquet = copies[name].result()
-                cutter = downloads.table(name) if downloads is not None and name in CUT_DOWNLOADS else None
+                cutter = downloads.table(name) if name in CUT_DOWNLOADS else None
                 written += [safe_csv_from_parquet(parquet, data_dir / f"{name}.csv", cutter), parquet]
         finally:
             # on failure the tables not yet copied are not; the one being copied is waited for,
@@ -396,10 +394,7 @@ class _TableCutter:
         if "partner" not in frame.columns or frame.height == 0:
             return
         bounds = _line_bounds(body, frame.height)
-        numbered = frame.with_row_index(ROW_NUMBER)
-        for (partner,), rows in numbered.partition_by("partner", as_dict=True, maintain_order=True).items():
-            if partner is None:
-                continue
+        for partner, rows in _by_partner(frame.with_row_index(ROW_NUMBER)):
             # in place: `drop` would run a (lazy) query per partner
             numbers = rows.drop_in_place(ROW_NUMBER).to_numpy()
             # a cell holding a newline: the partner's lines are written by Polars after all
