@@ -32,11 +32,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import markdown
 import plotly
-import plotly.graph_objects as go
 import polars as pl
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -101,6 +100,7 @@ PARTNER_DOWNLOADS = (
     "restatements",
 )
 
+Built = TypeVar("Built")  # what _Site.memo keeps
 # render_site's worker processes from this many partners on; see render_site
 PAGE_WORKERS = 1
 PARALLEL_PARTNERS = 50
@@ -329,10 +329,9 @@ def safe_csv(frame: pl.DataFrame, path: Path) -> Path:
 def write_download(frame: pl.DataFrame, folder: Path, table: str) -> list[Path]:
     """One table of a partner's downloads in an existing `folder`: `<table>.csv` (as `safe_csv`
     writes it) and `<table>.parquet`."""
-    csv, parquet = folder / f"{table}.csv", folder / f"{table}.parquet"
-    formula_safe(frame).write_csv(csv)
+    parquet = folder / f"{table}.parquet"
     frame.write_parquet(parquet, statistics=False)
-    return [csv, parquet]
+    return [safe_csv(frame, folder / f"{table}.csv"), parquet]
 
 
 def hires_by_channel(vacancies: pl.DataFrame) -> pl.DataFrame:
@@ -343,13 +342,13 @@ def hires_by_channel(vacancies: pl.DataFrame) -> pl.DataFrame:
     return vacancies.filter(pl.col("status") == "filled").group_by(columns).len("hires").sort(columns)
 
 
-def figure_json(figure: go.Figure | figures.Figure | None) -> Markup | None:
-    """A figure's JSON (a graph object, or the plain data the figure builders return), safe inside
+def figure_json(figure: figures.Figure | None) -> Markup | None:
+    """A figure's JSON (the plain data the figure builders return, or a graph object), safe inside
     `<script type="application/json">`: no `<`, `>` or `&` survive, so no string in it can close
     the element or start a comment."""
     if figure is None:
         return None
-    text = figure.to_json() if isinstance(figure, go.Figure) else to_json_plotly(figure)
+    text = to_json_plotly(figure)
     for char, replacement in (
         ("&", "\\u0026"),
         ("<", "\\u003c"),
@@ -428,27 +427,18 @@ class _Site:
         self._sorted: dict[tuple, pl.DataFrame] = {}
         self._formatted: dict[str, dict[object, Any]] = {}
         self._statuses: dict[tuple[str, bool], PeriodStatus] = {}
-        self._memo: dict[str, Table] = {}
-        self._rows: dict[str, list[list[str | Badge]]] = {}
-        self._shared_charts: dict[str, Chart] | None = None
+        self._memo: dict[str, Any] = {}
 
     def shared_charts(self) -> dict[str, Chart]:
         """The regisseur's charts that are the same for every period, built once per site."""
-        if self._shared_charts is None:
-            self._shared_charts = _regisseur_shared_charts(self)
-        return self._shared_charts
+        return self.memo("shared_charts", lambda: _regisseur_shared_charts(self))
 
-    def memo(self, name: str, build: Callable[[], Table]) -> Table:
-        """A table that is the same on every page that shows it, built once per site."""
+    def memo(self, name: str, build: Callable[[], Built]) -> Built:
+        """What is the same on every page that shows it (a table, its rows, charts), built once per
+        site under `name`."""
         if name not in self._memo:
             self._memo[name] = build()
         return self._memo[name]
-
-    def rows_memo(self, name: str, build: Callable[[], list[list[str | Badge]]]) -> list[list[str | Badge]]:
-        """Table rows that are the same on every page that shows them, built once per site."""
-        if name not in self._rows:
-            self._rows[name] = build()
-        return self._rows[name]
 
     def part(self, table: str, column: str, value: object, order: tuple[str, ...] = ()) -> pl.DataFrame:
         """The rows of SiteData's `table` (or `hires_by_channel`) where `column` equals `value`,
@@ -1207,7 +1197,7 @@ def _partner_page(site: _Site, partner: str) -> str:
     if show_programme and {"scope", "indicator", "period"} <= set(data.target_progress.columns):
         # ordered, the programme's targets come first: the same rows on every partner's page
         programme = site.part("target_progress", "scope", "programme")
-        programme_targets = site.rows_memo("programme_targets", lambda: _target_rows(site, programme))
+        programme_targets = site.memo("programme_targets", lambda: _target_rows(site, programme))
     elif show_programme:
         own_targets = pl.concat(
             [own_targets, site.part("target_progress", "scope", "programme")], how="vertical_relaxed"
