@@ -26,6 +26,7 @@ from domain.programme import Programme
 
 ORPHAN_POLL_SECONDS = 0.5
 
+
 class SuiteProcess:
     """One process that has loaded Great Expectations and runs suites, one at a time, in order."""
 
