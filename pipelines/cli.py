@@ -135,6 +135,18 @@ def run_programme(
     programme_dir: Path, out: Path, period: str | None = None, quiet: bool = False
 ) -> int:
     """Run the whole pipeline through Dagster and report; the `run` command's body."""
+    from assets.checks import suite_process
+
+    # Great Expectations loads in its own process (see suite_process) from the first moment: a
+    # new quarter's few files are read before it has loaded, and then wait for it
+    suite_process.start_shared()
+    try:
+        return _run_programme(programme_dir, out, period, quiet)
+    finally:
+        suite_process.stop_shared()
+
+
+def _run_programme(programme_dir: Path, out: Path, period: str | None, quiet: bool) -> int:
     programme_dir = programme_dir.resolve()
     programme = _load_or_explain(programme_dir)
     if programme is None:
@@ -197,22 +209,12 @@ def _space_hint(out: Path) -> str:
 
 
 def _materialize(programme, programme_dir: Path, output, periods: list[str], quiet: bool) -> int:
-    from assets.checks import suite_process
+    from assets.checks.suite_process import collector_paused
 
-    # Great Expectations loads in its own process while Dagster loads here (see suite_process)
-    suite_process.start_shared()
-    try:
-        return _materialize_with_suites(programme, programme_dir, output, periods, quiet)
-    finally:
-        suite_process.stop_shared()
+    with collector_paused():
+        import dagster as dg
 
-
-def _materialize_with_suites(
-    programme, programme_dir: Path, output, periods: list[str], quiet: bool
-) -> int:
-    import dagster as dg
-
-    from pipelines.automation import materialize_periods
+        from pipelines.automation import materialize_periods
 
     out = output.folder
     say = (lambda *args: None) if quiet else console.print

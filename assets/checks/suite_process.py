@@ -10,13 +10,17 @@ the Dagster UI) the suites run in-process, the same code again.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import itertools
 import multiprocessing
 import os
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -67,7 +71,27 @@ def _start(parent: int) -> None:
     # a run killed outright (SIGKILL, power) never shuts the pool down: without this the process
     # would wait for work forever, holding the run's output pipes open
     threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
-    prepare_validation()
+    with collector_paused():
+        prepare_validation()
+    # Once the pool shuts it down, the process has sent every outcome back and has finished
+    # multiprocessing's own exit work: it leaves then, rather than unloading GX and pandas module
+    # by module (~0.6 s that the run waits for). Registered last, so it runs first at exit.
+    atexit.register(os._exit, 0)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while large packages import, then their objects
+    frozen out of later collections. Imports make objects, not garbage, yet a collection runs
+    every few hundred of them and walks everything made so far: ~20 % of GX's import time
+    (1.9 -> 1.5 s) and of Dagster's. Frozen, the packages' objects are not walked again by
+    the collections the run itself causes."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def _exit_when_orphaned(parent: int) -> None:

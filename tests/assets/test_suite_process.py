@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import gc
+import os
 from concurrent.futures import Future
 from datetime import date
 from decimal import Decimal
+from importlib import import_module
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from assets.checks.suite_process import SuiteProcess
+from assets.checks.suite_process import SuiteProcess, collector_paused
 from assets.checks.validation import run_suite
 from domain.programme import load_programme
 from domain.readers import canonical_schema
@@ -55,3 +58,21 @@ def test_a_process_that_could_not_start_leaves_the_suites_to_this_one(suites, mo
     monkeypatch.setattr(suites, "_started", failed)
     frame = _dirty_vacancies()
     assert suites.submit("vacancies", frame, programme).result() == run_suite("vacancies", frame, programme)
+
+
+def test_the_collector_is_paused_inside_and_running_after_even_when_the_import_fails():
+    assert gc.isenabled()
+    with pytest.raises(ImportError), collector_paused():
+        assert not gc.isenabled()
+        import_module("a_package_that_is_not_there")
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0
+    gc.unfreeze()
+
+
+def test_a_closed_process_has_ended_cleanly():
+    process = SuiteProcess()
+    pid = process._started.result(timeout=120)
+    process.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
