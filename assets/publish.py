@@ -141,10 +141,16 @@ def _quoted(name: str) -> str:
 
 def table_query(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """The SELECT that gives a published table in `read_table`'s order (ties broken by every
-    column), for DuckDB to sort and stream to a file."""
+    column), for DuckDB to sort and stream to a file. Where the order's columns hold the table's
+    key there are no ties, and it sorts on those alone (a sort on every column of 2 million
+    vacancies took a fifth more)."""
     table, order = PUBLISHED_TABLES[name]
-    columns = [row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()]
-    ordering = [*order, *(column for column in columns if column not in order)]
+    key = TABLE_KEYS[name]
+    if key is not None and set(key) <= set(order):
+        ordering = order
+    else:
+        columns = [row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()]
+        ordering = [*order, *(column for column in columns if column not in order)]
     order_by = ", ".join(f"{_quoted(column)} ASC NULLS LAST" for column in ordering)
     return f"SELECT * FROM {table} ORDER BY {order_by}"
 
