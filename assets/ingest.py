@@ -87,15 +87,17 @@ class PeriodIngest:
         return self.rejections.filter(pl.col("row_number").is_not_null())["row_number"].len()
 
 
-def archive_file(path: Path, sha256: str, archive_dir: Path, content: bytes | None = None) -> Path:
-    """Copy `path` to `archive_dir/<sha[:2]>/<sha><suffix>` once; a crash never leaves half a copy.
+def archive_file(path: Path, sha256: str, archive_dir: Path, content: bytes | None = None) -> str:
+    """Copy `path` to `archive_dir/<sha[:2]>/<sha><suffix>` once, and say where, relative to the
+    archive's parent (the output folder); a crash never leaves half a copy.
 
     `content`: the file's bytes when they were already read (to hash them), written instead of
-    reading the file again. (Plain os calls on strings: a sector's tens of thousands of files a
-    run made pathlib's objects and the sub-folder's mkdir on every file a third of the cost.)
+    reading the file again. (Plain os calls on strings: for a sector's tens of thousands of files a
+    run, pathlib's objects and the sub-folder's mkdir on every file were a third of the cost.)
     """
+    name = sha256 + os.path.splitext(path)[1].lower()
     folder = os.path.join(archive_dir, sha256[:2])
-    target = os.path.join(folder, sha256 + path.suffix.lower())
+    target = os.path.join(folder, name)
     if not os.path.exists(target):
         partial = target + ".partial"
         try:
@@ -104,7 +106,7 @@ def archive_file(path: Path, sha256: str, archive_dir: Path, content: bytes | No
             os.makedirs(folder, exist_ok=True)
             _write_partial(path, partial, content)
         os.replace(partial, target)
-    return Path(target)
+    return f"{os.path.basename(archive_dir)}/{sha256[:2]}/{name}"
 
 
 def _write_partial(path: Path, partial: str, content: bytes | None) -> None:
@@ -115,13 +117,14 @@ def _write_partial(path: Path, partial: str, content: bytes | None) -> None:
         out.write(content)
 
 
-def _hash_and_archive(path: Path, size: int, archive_dir: Path) -> tuple[str, Path, bytes | None]:
-    """The file's sha256, its archived copy, and its bytes when it is small: read once for all
-    three, so that what is read is exactly what was hashed and archived."""
+def _hash_and_archive(path: Path, size: int, archive_dir: Path) -> tuple[str, str, bytes | None]:
+    """The file's sha256, where its archived copy is, and its bytes when it is small: read once
+    for all three, so that what is read is exactly what was hashed and archived."""
     if size > SMALL_FILE_BYTES:
         sha256 = sha256_of(path)
         return sha256, archive_file(path, sha256, archive_dir), None
-    content = path.read_bytes()
+    with open(path, "rb") as source:
+        content = source.read()
     sha256 = hashlib.sha256(content).hexdigest()
     return sha256, archive_file(path, sha256, archive_dir, content), content
 
@@ -205,7 +208,7 @@ def _scan_inbox(
         if entry.name.startswith((".", "~$")) or entry.is_dir():
             continue
         path = Path(entry.path)
-        relative = path.relative_to(programme_dir).as_posix()
+        relative = f"inbox/{period}/{entry.name}"
         if entry.is_symlink() and not path.resolve().is_relative_to(period_root):
             # never read or archive what a link outside its period folder points at
             link = str(path.readlink())
@@ -228,17 +231,17 @@ def _scan_inbox(
             )
             continue
         stat = entry.stat()
-        sha256, copy, content = _hash_and_archive(path, stat.st_size, archive_dir)
+        sha256, archived, content = _hash_and_archive(path, stat.st_size, archive_dir)
         item = InboxFile(
             path=path,
             relative_path=relative,
             sha256=sha256,
-            archive_path=copy.relative_to(archive_dir.parent).as_posix(),
+            archive_path=archived,
             size_bytes=stat.st_size,
             received_at=datetime.fromtimestamp(stat.st_mtime, UTC).replace(tzinfo=None),
             content=content,
         )
-        _classify(item, programme, period)
+        _classify(item, programme, period, name=entry.name)
         files.append(item)
     return files
 
