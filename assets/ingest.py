@@ -10,9 +10,9 @@ import hashlib
 import os
 import shutil
 from collections import defaultdict
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,16 +24,26 @@ from assets.checks import suite_process
 from assets.checks.suite_process import SuiteProcess
 from assets.checks.validation import SuiteOutcome, prepare_validation, run_suite
 from assets.faults import crash_point
+from assets.reading import (
+    KINDS,
+    Batches,
+    InboxFile,
+    KindBatch,
+    read_batches,
+    receive_reads,
+    receive_suites,
+    submit_reads,
+    submit_suites,
+)
 from assets.tables import ensure_schema, expose, table_metadata
 from domain.approvals import approved_files, load_decisions
 from domain.audit import sha256_of
 from domain.periods import PERIOD_PARTITIONS_NAME, Quarter
 from domain.programme import Programme
-from domain.readers import FILE_INDEX, ParsedFile, Problem, parse_file_name, read_partner_files
+from domain.readers import Problem, parse_file_name
 
 PERIOD_PARTITIONS = dg.DynamicPartitionsDefinition(name=PERIOD_PARTITIONS_NAME)
 
-KINDS = ("vacancies", "contributions", "ledger")
 ROW_TABLES = {
     "vacancies": "raw.vacancy_rows",
     "contributions": "raw.contribution_rows",
@@ -52,25 +62,6 @@ INSERT_SLICE_ROWS = 250_000
 # Periods are read, validated and written together until their inboxes hold this much: one read
 # and one suite run per kind for many periods instead of per period, in bounded memory.
 CHUNK_BYTES = 96 << 20
-
-
-@dataclass
-class InboxFile:
-    """One file found in a period's inbox folder, hashed and archived."""
-
-    path: Path
-    relative_path: str
-    sha256: str
-    archive_path: str
-    size_bytes: int
-    period: str = ""  # the inbox folder it was found in
-    received_at: datetime | None = None  # when the file landed in the inbox (its mtime, UTC)
-    kind: str | None = None
-    partner: str | None = None
-    held_back: bool = False  # the period is approved and this file is not the approved one
-    problems: list[Problem] = field(default_factory=list)
-    parsed: ParsedFile | None = None
-    content: bytes | None = field(default=None, repr=False)  # a small file's bytes, until read
 
 
 @dataclass
@@ -291,62 +282,16 @@ def _reject_duplicate_submissions(files: list[InboxFile]) -> None:
                 )
 
 
-@dataclass
-class KindBatch:
-    """One kind's rows of one or more periods: `rows` refer to `files` by file_key, so that a
-    million rows do not each carry their file's sha256, path and partner as strings."""
-
-    rows: pl.DataFrame  # batch_index, file_key, period, row_number, the kind's columns; rejected too
-    files: pl.DataFrame  # file_key, sha256, path, partner, period
-    items: list[InboxFile]  # the files read, in file_key order
-    rejected: pl.DataFrame | None = None  # file_key, row_number of the rows not to store
-
-
-def read_batches(files: list[InboxFile], programme: Programme) -> dict[str, KindBatch]:
-    """Read every file without a problem yet, one batch per kind; each file's parse on the file."""
-    limits = programme.limits
-    batches: dict[str, KindBatch] = {}
-    for kind in KINDS:
-        items = [
-            item for item in files if item.kind == kind and not item.problems and not item.held_back
-        ]
-        read = read_partner_files(
-            [item.path for item in items],
-            kind,
-            max_rows=limits.max_rows_per_file,
-            max_bytes=limits.max_file_bytes,
-            contents=[item.content for item in items],
-        )
-        for item, parsed in zip(items, read.files, strict=True):
-            item.parsed = parsed
-        batches[kind] = _batch(items, read.rows)
-        del read
-    for item in files:
-        item.content = None
-    return batches
-
-
-def submit_suites(
-    batches: dict[str, KindBatch], programme: Programme, suites: SuiteProcess
-) -> dict[str, Future[SuiteOutcome]]:
-    """Hand every kind's batch to the suite process at once; validate_batches takes the outcomes."""
-    return {
-        kind: suites.submit(kind, batch.rows, programme)
-        for kind, batch in batches.items()
-        if not batch.rows.is_empty()
-    }
-
-
 def validate_batches(
     files: list[InboxFile],
     batches: dict[str, KindBatch],
     programme: Programme,
-    outcomes: dict[str, Future[SuiteOutcome]] | None = None,
+    outcomes: dict[str, SuiteOutcome] | None = None,
 ) -> tuple[pl.DataFrame, list[dict]]:
     """Run each kind's suite once over its batch; every problem (file, parse, suite) as rejections.
 
-    `outcomes`: the suites' outcomes when they run in another process (submit_suites), or None:
-    they run here. Also marks each batch's rejected rows, which are left out when written.
+    `outcomes`: the suites' outcomes when they ran in the suite process, or None: they run here.
+    Also marks each batch's rejected rows, which are left out when written.
     """
     problem_rows = [_problem_row(item, problem) for item in files for problem in item.problems]
     problem_rows += [
@@ -359,7 +304,7 @@ def validate_batches(
     for kind, batch in batches.items():
         if batch.rows.is_empty():
             continue
-        outcome = outcomes[kind].result() if outcomes is not None else run_suite(kind, batch.rows, programme)
+        outcome = outcomes[kind] if outcomes is not None else run_suite(kind, batch.rows, programme)
         validation.extend(_validation_by_period(kind, outcome.results, batch.rows))
         failing = [batch_index for batch_index, _ in outcome.problems]
         file_of_row = dict(
@@ -408,36 +353,6 @@ def _validation_by_period(kind: str, results: list[dict], rows: pl.DataFrame) ->
 
 def _has_file_problem(item: InboxFile) -> bool:
     return item.parsed is not None and any(p.row_number is None for p in item.parsed.problems)
-
-
-def _batch(items: list[InboxFile], rows: pl.DataFrame) -> KindBatch:
-    files = pl.DataFrame(
-        {
-            "file_key": list(range(len(items))),
-            "sha256": [item.sha256 for item in items],
-            "path": [item.relative_path for item in items],
-            "partner": [item.partner for item in items],
-            "period": [item.period for item in items],
-        },
-        schema={
-            "file_key": pl.Int64,
-            "sha256": pl.String,
-            "path": pl.String,
-            "partner": pl.String,
-            "period": pl.String,
-        },
-    )
-    rows = (
-        rows.rename({FILE_INDEX: "file_key"})
-        .with_row_index("batch_index")
-        .with_columns(
-            pl.col("batch_index").cast(pl.Int64),
-            pl.col("file_key")
-            .replace_strict(files["file_key"], files["period"], return_dtype=pl.String)
-            .alias("period"),
-        )
-    )
-    return KindBatch(rows=rows, files=files, items=items)
 
 
 def _problem_row(item: InboxFile, problem: Problem) -> dict:
@@ -662,47 +577,52 @@ def ingest_periods(
     is yielded per committed chunk. `approvals`: period -> the approved files (path -> sha256).
     `suites`: the process that runs the Great Expectations suites, or None: this one.
 
-    Two cores: while this thread validates and writes a chunk, a worker thread archives and
-    reads the next one (hashing, file I/O, Polars and DuckDB mostly run outside the GIL), and
-    the suites run in `suites`' process if there is one, each chunk handed over as soon as it is
-    read (so it is validated while the chunk before it is written). Without it, the worker first loads
-    Great Expectations (seconds of imports) while this thread reads the first chunk. Only this
-    thread touches `con`; a chunk is committed in order, and one read ahead but not committed
-    when a run stops has at most left copies in the (content-addressed) archive.
+    Two cores: while this thread validates and writes a chunk, a worker thread archives the next
+    one (hashing and file I/O run outside the GIL) and hands it on. With `suites`' process, every
+    other chunk is read there and checked there too; the others are read by the worker and only
+    their suites run there (the suites alone keep that process busy ~60 % of the time, reading
+    alone the worker nearly all of it). Without the process, the worker reads every chunk and the
+    suites run here (GX's seconds of imports first, in the worker, while this thread reads the
+    first chunk). Only this thread touches `con`; a chunk is committed in order, and one
+    archived ahead but not committed when a run stops has at most left copies in the
+    (content-addressed) archive.
     """
     chunks = _chunks(programme_dir, periods)
     if not chunks:
         return
 
-    def collect_and_read(
-        chunk: list[str],
-    ) -> tuple[list[InboxFile], dict[str, KindBatch], dict[str, Future[SuiteOutcome]] | None]:
+    def collect_and_read(number: int) -> tuple[list[InboxFile], Callable[[], Batches]]:
+        """Chunk `number`'s files, and how to get their batches (and outcomes from the process)."""
         files = [
             item
-            for period in chunk
+            for period in chunks[number]
             for item in collect_inbox(
                 programme, programme_dir, archive_dir, period, approvals.get(period)
             )
         ]
+        if suites is None:
+            batches = read_batches(files, programme)
+            return files, lambda: (batches, None)
+        if number % 2 == 1:
+            reads = submit_reads(files, programme, suites)
+            return files, lambda: receive_reads(files, reads)
         batches = read_batches(files, programme)
-        # handed over as soon as read: the process validates while this chunk's predecessor is written
-        outcomes = submit_suites(batches, programme, suites) if suites is not None else None
-        return files, batches, outcomes
+        # handed over as soon as read: the process checks it while the chunk before is written
+        checks = submit_suites(batches, programme, suites)
+        return files, lambda: (batches, receive_suites(checks))
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read") as worker:
         try:
             loading = worker.submit(prepare_validation) if suites is None else None
-            read = collect_and_read(chunks[0])
+            read = collect_and_read(0)
             if loading is not None:
                 loading.result()
             for number, chunk in enumerate(chunks):
-                files, batches, outcomes = read
+                files, receive = read
                 read = None  # the batches are let go as soon as they are written
-                reading = (
-                    worker.submit(collect_and_read, chunks[number + 1])
-                    if number + 1 < len(chunks)
-                    else None
-                )
+                reading = worker.submit(collect_and_read, number + 1) if number + 1 < len(chunks) else None
+                batches, outcomes = receive()
+                del receive
                 rejections, validation = validate_batches(files, batches, programme, outcomes)
                 write_periods(con, chunk, files, batches, rejections, validation)
                 del batches, outcomes

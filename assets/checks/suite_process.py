@@ -1,11 +1,12 @@
 """Great Expectations in a process of its own, so that a run uses both cores for it.
 
-Importing GX takes ~2.5 s of a core and its suites about a second per million rows, nearly all of
+Importing GX takes ~2 s of a core and its suites about a second per million rows, nearly all of
 it holding Python's GIL: in a thread beside the reading they only take turns with it. So
 `drijfjacht run` starts one SuiteProcess before it loads Dagster (GX loads on the other core
-while Dagster starts), and ingestion hands it each kind's batch as an Arrow IPC file and gets
-the SuiteOutcome back: the same `run_suite`, in another interpreter. Without one (the tests,
-the Dagster UI) the suites run in-process, the same code again.
+while Dagster starts), and ingestion hands it work with `run`: each chunk's batches (as Arrow
+IPC files) to check, and every other chunk's files to read as well (assets.reading), as the
+suites alone leave it idle part of the time. The same functions, in another interpreter.
+Without one (the tests, the Dagster UI) everything runs in-process, the same code again.
 """
 
 from __future__ import annotations
@@ -18,17 +19,16 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
-import polars as pl
-
-from assets.checks.validation import SuiteOutcome, prepare_validation, run_suite, suite_input
-from domain.programme import Programme
+from assets.checks.validation import prepare_validation
 
 ORPHAN_POLL_SECONDS = 0.5
+Result = TypeVar("Result")
 
 
 class SuiteProcess:
@@ -47,19 +47,25 @@ class SuiteProcess:
         self._started = self._pool.submit(os.getpid)
         self._numbers = itertools.count()
 
-    def submit(self, kind: str, frame: pl.DataFrame, programme: Programme) -> Future[SuiteOutcome]:
-        """Run the suite of `kind` over `frame` (as run_suite takes it) in the process.
+    def run(self, function: Callable[..., Result], *args: object) -> Future[Result]:
+        """`function(*args)` in the process (a module-level function: it goes over by name, its
+        arguments and result pickled), after what was handed over before it.
 
         When the process could not start (e.g. the interpreter's main script cannot be loaded
-        again, as with `python -` reading stdin), the suite runs here instead: the same result,
-        one core."""
-        if self._started.exception() is not None:
-            done: Future[SuiteOutcome] = Future()
-            done.set_result(run_suite(kind, frame, programme))
-            return done
-        path = Path(self._folder.name) / f"{next(self._numbers)}-{kind}.arrow"
-        suite_input(kind, frame).write_ipc(path)
-        return self._pool.submit(_run_suite_from_file, kind, str(path), programme)
+        again, as with `python -` reading stdin), it runs here instead: the same result, one core."""
+        if self._started.exception() is None:
+            return self._pool.submit(function, *args)
+        done: Future[Result] = Future()
+        try:
+            done.set_result(function(*args))
+        except Exception as error:  # noqa: BLE001 - handed over as the process would
+            done.set_exception(error)
+        return done
+
+    def scratch_file(self, name: str) -> Path:
+        """A path, unused yet, for a file that one process writes and the other reads (a frame as
+        Arrow IPC costs a fraction of its pickle); gone when the process is closed."""
+        return Path(self._folder.name) / f"{next(self._numbers)}-{name}"
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -98,12 +104,6 @@ def _exit_when_orphaned(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(ORPHAN_POLL_SECONDS)
     os._exit(0)
-
-
-def _run_suite_from_file(kind: str, path: str, programme: Programme) -> SuiteOutcome:
-    frame = pl.read_ipc(path)
-    Path(path).unlink()
-    return run_suite(kind, frame, programme)
 
 
 _shared: SuiteProcess | None = None

@@ -59,16 +59,21 @@ def test_periods_ingested_together_equal_periods_ingested_one_by_one(tmp_path, m
         assert together[table] == one_by_one[table], table
 
 
-def test_suites_run_in_their_own_process_find_what_they_find_in_this_one(tmp_path, monkeypatch):
-    """What `drijfjacht run` does (Great Expectations in a SuiteProcess) equals the in-process run,
-    rejections with their messages and the suites' results per period included."""
-    here, _ = _ingest(tmp_path / "here", 1 << 30, monkeypatch)
+@pytest.mark.parametrize("chunk_bytes", [1 << 30, 1], ids=["one chunk", "a chunk per period"])
+def test_files_read_and_checked_with_the_suite_process_give_what_they_give_in_this_one(
+    tmp_path, monkeypatch, chunk_bytes
+):
+    """What `drijfjacht run` does (Great Expectations in a SuiteProcess, which also reads every
+    other chunk) equals the in-process run, rejections with their messages and the suites'
+    results per period included."""
+    here, _ = _ingest(tmp_path / "here", chunk_bytes, monkeypatch)
     suites = SuiteProcess()
     try:
-        there, _ = _ingest(tmp_path / "there", 1 << 30, monkeypatch, suites)
+        there, chunks = _ingest(tmp_path / "there", chunk_bytes, monkeypatch, suites)
     finally:
         suites.close()
     assert here["raw.rejections"] and here["raw.validation_results"]
+    assert len(chunks) == 1 if chunk_bytes > 1 else len(chunks) >= 5
     for table in TABLES:
         assert there[table] == here[table], table
 

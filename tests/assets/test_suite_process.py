@@ -46,7 +46,7 @@ def test_a_suite_run_in_the_process_equals_one_run_here(suites):
     programme = load_programme(TINY)
     frame = _dirty_vacancies()
     here = run_suite("vacancies", frame, programme)
-    there = suites.submit("vacancies", frame, programme).result(timeout=120)
+    there = suites.run(run_suite, "vacancies", frame, programme).result(timeout=120)
     assert here.problems and not here.success
     assert there == here
 
@@ -57,7 +57,10 @@ def test_a_process_that_could_not_start_leaves_the_suites_to_this_one(suites, mo
     failed.set_exception(RuntimeError("the main script could not be loaded again"))
     monkeypatch.setattr(suites, "_started", failed)
     frame = _dirty_vacancies()
-    assert suites.submit("vacancies", frame, programme).result() == run_suite("vacancies", frame, programme)
+    here = run_suite("vacancies", frame, programme)
+    assert suites.run(run_suite, "vacancies", frame, programme).result() == here
+    with pytest.raises(KeyError):
+        suites.run(run_suite, "no such kind", frame, programme).result()
 
 
 def test_the_collector_is_paused_inside_and_running_after_even_when_the_import_fails():
