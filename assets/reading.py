@@ -170,22 +170,24 @@ def run_suite_from_file(kind: str, path: str, programme: Programme) -> SuiteOutc
     return run_suite(kind, frame, programme)
 
 
+# a batch's files, which its rows refer to by file_key
+BATCH_FILES_SCHEMA = {
+    "file_key": pl.Int64,
+    "sha256": pl.String,
+    "path": pl.String,
+    "partner": pl.String,
+    "period": pl.String,
+}
+
+
 def _batch(items: list[InboxFile], rows: pl.DataFrame) -> KindBatch:
     files = pl.DataFrame(
-        {
-            "file_key": list(range(len(items))),
-            "sha256": [item.sha256 for item in items],
-            "path": [item.relative_path for item in items],
-            "partner": [item.partner for item in items],
-            "period": [item.period for item in items],
-        },
-        schema={
-            "file_key": pl.Int64,
-            "sha256": pl.String,
-            "path": pl.String,
-            "partner": pl.String,
-            "period": pl.String,
-        },
+        [
+            (key, item.sha256, item.relative_path, item.partner, item.period)
+            for key, item in enumerate(items)
+        ],
+        schema=BATCH_FILES_SCHEMA,
+        orient="row",
     )
     rows = (
         rows.rename({FILE_INDEX: "file_key"})
