@@ -135,18 +135,6 @@ def run_programme(
     programme_dir: Path, out: Path, period: str | None = None, quiet: bool = False
 ) -> int:
     """Run the whole pipeline through Dagster and report; the `run` command's body."""
-    from assets.checks import suite_process
-
-    # Great Expectations loads in its own process (see suite_process) from the first moment: a
-    # new quarter's few files are read before it has loaded, and then wait for it
-    suite_process.start_shared()
-    try:
-        return _run_programme(programme_dir, out, period, quiet)
-    finally:
-        suite_process.stop_shared()
-
-
-def _run_programme(programme_dir: Path, out: Path, period: str | None, quiet: bool) -> int:
     programme_dir = programme_dir.resolve()
     programme = _load_or_explain(programme_dir)
     if programme is None:
@@ -170,6 +158,22 @@ def _run_programme(programme_dir: Path, out: Path, period: str | None, quiet: bo
         errors.print(f"[bold red]{problem}[/]")
         return EXIT_UNUSABLE
 
+    from assets.checks import suite_process
+
+    # Great Expectations loads in its own process (see suite_process) once the run is known to
+    # have work, and before Dagster loads here: a new quarter's few files are read before it has
+    # loaded, and then wait for it
+    suite_process.start_shared()
+    try:
+        return _take_output_and_run(programme, programme_dir, out, periods, quiet)
+    finally:
+        suite_process.stop_shared()
+
+
+def _take_output_and_run(
+    programme, programme_dir: Path, out: Path, periods: list[str], quiet: bool
+) -> int:
+    """Dagster's home in the output folder, the folder's lock, then the run."""
     os.environ["DAGSTER_HOME"] = str(_dagster_home(out.resolve()))
     from pipelines.resources import OutputBusy, OutputFolder
 

@@ -32,7 +32,8 @@ Result = TypeVar("Result")
 
 
 class SuiteProcess:
-    """One process that has loaded Great Expectations and runs suites, one at a time, in order."""
+    """One process that has loaded Great Expectations and runs what it is handed (suites, and
+    reading files), one at a time, in order."""
 
     def __init__(self) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="drijfjacht-suites-")
