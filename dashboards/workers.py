@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import struct
 import subprocess
 import sys
@@ -34,6 +35,9 @@ LENGTH = struct.Struct("<Q")
 # a worker's own Polars needs no thread pool beside the processes already sharing the cores
 WORKER_ENV = {"POLARS_MAX_THREADS": "1"}
 STOP_TIMEOUT = 10
+# a chunk is a few pages, well under a minute even for a sector's regisseur pages on a busy
+# machine: a worker silent this long has hung, and the run fails instead of waiting for ever
+CHUNK_TIMEOUT = 600
 # how often a thread waiting to help looks whether the workers have finished without it
 WAIT_STEP = 0.05
 
@@ -45,7 +49,10 @@ def send(stream: IO[bytes], message: object) -> None:
     stream.flush()
 
 
-def receive(stream: IO[bytes]) -> Any:
+def receive(stream: IO[bytes], timeout: float | None = None) -> Any:
+    """The next message; with `timeout`, TimeoutError if none starts within that many seconds."""
+    if timeout is not None and not select.select([stream], [], [], timeout)[0]:
+        raise TimeoutError(f"no message within {timeout:g} s")
     header = stream.read(LENGTH.size)
     if len(header) < LENGTH.size:
         raise EOFError("the page worker closed its pipe")
@@ -61,7 +68,8 @@ class WorkerError(RuntimeError):
 
 
 class Worker:
-    """One worker process, started at once; `render` blocks until it has done one chunk."""
+    """One worker process, started at once; `render` blocks until it has done one chunk (a worker
+    silent for CHUNK_TIMEOUT seconds is taken as hung: WorkerError)."""
 
     def __init__(self) -> None:
         env = os.environ | WORKER_ENV
@@ -78,7 +86,12 @@ class Worker:
 
     def render(self, chunk: object) -> list[Path]:
         send(self.process.stdin, chunk)
-        status, result = receive(self.process.stdout)
+        try:
+            status, result = receive(self.process.stdout, CHUNK_TIMEOUT)
+        except TimeoutError:
+            raise WorkerError(
+                f"a page worker rendered nothing for {CHUNK_TIMEOUT:g} s: it is stopped"
+            ) from None
         if status != "ok":
             raise WorkerError(f"a page worker failed:\n{result}")
         return [Path(path) for path in result]

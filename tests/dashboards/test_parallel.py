@@ -124,6 +124,16 @@ def test_a_worker_that_dies_is_not_waited_for() -> None:
         workers.render_parallel([5, 6, 7], None, lambda: setup, 1)
 
 
+def test_a_worker_that_hangs_fails_the_pages_instead_of_holding_them(monkeypatch) -> None:
+    monkeypatch.setattr(workers, "CHUNK_TIMEOUT", 1)
+    monkeypatch.setattr(workers, "STOP_TIMEOUT", 1)
+    # the worker's renderer is time.sleep: a chunk of 30 keeps it silent for 30 s (and then it
+    # fails, as sleep returns no files: without the timeout this test fails on that message)
+    setup = pickle.dumps((operator.itemgetter(0), (time.sleep,)))
+    with pytest.raises(workers.WorkerError, match="rendered nothing for 1 s"):
+        workers.render_parallel([30], None, lambda: setup, 1)
+
+
 def test_a_failure_in_this_process_stops_the_workers(sample_site_data, tmp_path, monkeypatch) -> None:
     started: list[workers.Worker] = []
     init = workers.Worker.__init__
