@@ -7,11 +7,14 @@ import re
 import shutil
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
+from assets.publish import manifest_matches_site
 from domain.approvals import load_decisions
 from pipelines.approvals import DecisionRefused, approve_period, reopen_period
+from pipelines.resources import OutputFolder
 from pipelines.verify import verify_site
 
 BOTH = ["2025Q1", "2025Q2"]
@@ -207,3 +210,21 @@ def test_verify_names_a_broken_manifest_a_foreign_site_and_a_damaged_archive(
     findings = verify_inputs(read_manifest(site)[0], programme, site.parent / "archive")
     assert [f.kind for f in findings] == ["archive"]
     assert archived.name in findings[0].where
+
+
+@pytest.mark.slow
+def test_the_manifest_check_fails_on_a_changed_or_missing_file(published) -> None:
+    _, site = published
+    output = OutputFolder(path=str(site.parent))
+
+    def check() -> dg.AssetCheckResult:
+        return manifest_matches_site(dg.build_asset_check_context(resources={"output": output}))
+
+    assert check().passed
+    (site / "data" / "partner_period.csv").write_text("partner\nsomeone else\n", encoding="utf-8")
+    page = sorted((site / "partners").glob("*/index.html"))[0]
+    page.unlink()
+    result = check()
+    assert not result.passed
+    wrong = result.metadata["mismatches"].value
+    assert "data/partner_period.csv" in wrong and page.relative_to(site).as_posix() in wrong
