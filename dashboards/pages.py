@@ -27,7 +27,7 @@ import pickle
 import re
 import shutil
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -424,21 +424,19 @@ class _Site:
             data.hires_by_channel if data.hires_by_channel is not None else hires_by_channel(data.vacancies)
         )
         self._parts: dict[tuple, tuple[dict[object, pl.DataFrame], pl.DataFrame]] = {}
-        self._sorted: dict[tuple, pl.DataFrame] = {}
         self._formatted: dict[str, dict[object, Any]] = {}
-        self._statuses: dict[tuple[str, bool], PeriodStatus] = {}
-        self._memo: dict[str, Any] = {}
+        self._memo: dict[Hashable, Any] = {}
 
     def shared_charts(self) -> dict[str, Chart]:
         """The regisseur's charts that are the same for every period, built once per site."""
         return self.memo("shared_charts", lambda: _regisseur_shared_charts(self))
 
-    def memo(self, name: str, build: Callable[[], Built]) -> Built:
-        """What is the same on every page that shows it (a table, its rows, charts), built once per
-        site under `name`."""
-        if name not in self._memo:
-            self._memo[name] = build()
-        return self._memo[name]
+    def memo(self, key: Hashable, build: Callable[[], Built]) -> Built:
+        """What is the same on every page that shows it (a table, its rows, charts, a sorted table,
+        a period's status), built once per site under `key`."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
     def part(self, table: str, column: str, value: object, order: tuple[str, ...] = ()) -> pl.DataFrame:
         """The rows of SiteData's `table` (or `hires_by_channel`) where `column` equals `value`,
@@ -476,10 +474,7 @@ class _Site:
 
     def sorted(self, table: str, *columns: str) -> pl.DataFrame:
         """`_sorted` of a whole SiteData table, sorted once per site."""
-        key = (table, columns)
-        if key not in self._sorted:
-            self._sorted[key] = _sorted(getattr(self.data, table), *columns)
-        return self._sorted[key]
+        return self.memo(("sorted", table, columns), lambda: _sorted(getattr(self.data, table), *columns))
 
     def render(self, template: str, root: str, **context: object) -> str:
         programme = self.data.programme
@@ -507,10 +502,9 @@ class _Site:
         reopening (free text that may name another partner) nor how many rejected rows, of all
         partners, the regisseur accepted. Built once per period (every partner's fair-share table
         shows every period's)."""
-        key = (period, for_partner)
-        if key not in self._statuses:
-            self._statuses[key] = self._period_status(period, for_partner)
-        return self._statuses[key]
+        return self.memo(
+            ("period_status", period, for_partner), lambda: self._period_status(period, for_partner)
+        )
 
     def _period_status(self, period: str, for_partner: bool) -> PeriodStatus:
         loc = self.loc
