@@ -297,11 +297,7 @@ def _open(
     if size == 0:
         return _rejected(kind, _file_problem("empty_file", f"{name} is empty (0 bytes)"))
     suffix = path.suffix.lower()
-    if content is None:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    else:
-        head = content[:8]
+    head = _leading_bytes(path, 8, content)
     is_zip = head.startswith(b"PK\x03\x04")
     if suffix in EXCEL_SUFFIXES:
         if head.startswith(OLE_MAGIC):
@@ -411,12 +407,16 @@ def _is_header(kind: str, headers: list[str]) -> bool:
 
 
 def _looks_like_text(path: Path, content: bytes | None = None) -> bool:
-    if content is None:
-        with path.open("rb") as handle:
-            sample = handle.read(4096)
-    else:
-        sample = content[:4096]
+    sample = _leading_bytes(path, 4096, content)
     return _decode(sample, sample=True) is not None
+
+
+def _leading_bytes(path: Path, size: int, content: bytes | None) -> bytes:
+    """The first `size` bytes of the file: of `content` when the caller already read it."""
+    if content is not None:
+        return content[:size]
+    with path.open("rb") as handle:
+        return handle.read(size)
 
 
 def _decode(raw: bytes, *, sample: bool = False) -> str | None:
