@@ -559,10 +559,9 @@ def publish_site(
     are rendered: by a worker process from `render_site`'s PARALLEL_PARTNERS partners on (pages
     are pure Python, and rendering them in this process would hold the GIL that the writing thread
     needs between its DuckDB and Polars calls), joined by this thread once the tables are written;
-    below that, here. For its sorts DuckDB gets at most
-    PUBLISH_MEMORY_LIMIT from here on, as the pages' tables share the process's memory meanwhile
-    (the limit of `con`'s database is lowered, never raised, and stays so: publishing is the last
-    thing a run does with it)."""
+    below that, here. For its sorts DuckDB gets at most PUBLISH_MEMORY_LIMIT from here on, as the
+    pages' tables share the process's memory meanwhile (the limit of `con`'s database is lowered,
+    never raised, and stays so: publishing is the last thing a run does with it)."""
     restore_interrupted_swap(site_dir)
     run = {
         "run_id": run_id,
