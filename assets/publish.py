@@ -42,7 +42,7 @@ from dashboards.pages import (
     write_download,
 )
 from domain.approvals import APPROVALS_FILE
-from domain.audit import check_hashes, sha256_of
+from domain.audit import check_hashes, sha256_of, sha256_of_each
 from domain.programme import Programme, programme_sha256
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -103,8 +103,6 @@ LARGE_TABLES = ("vacancies",)
 CUT_DOWNLOADS = tuple(table for table in PARTNER_DOWNLOADS if table != "restatements")
 # a column added while a batch is split by partner, to find each row's CSV line
 ROW_NUMBER = "__drijfjacht_row"
-# threads hashing the site's files for the manifest
-HASH_THREADS = 2
 # what DuckDB may use while publishing (it spills to disk beyond it); see publish_site
 PUBLISH_MEMORY_LIMIT = "640MB"
 MEMORY_UNITS = {"bytes": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
@@ -478,12 +476,10 @@ def build_manifest(
         "FROM raw.submissions ORDER BY period, path, received_at, sha256"
     ).pl()
     files = [path for path in sorted(site_dir.rglob("*")) if path.is_file() and path.name != "manifest.json"]
-    # hashlib and file reads let go of the GIL: a GiB of files hashes on both cores
-    with ThreadPoolExecutor(max_workers=HASH_THREADS) as pool:
-        digests = pool.map(sha256_of, files)
-        outputs = {
-            path.relative_to(site_dir).as_posix(): digest for path, digest in zip(files, digests, strict=True)
-        }
+    outputs = {
+        path.relative_to(site_dir).as_posix(): digest
+        for path, digest in zip(files, sha256_of_each(files), strict=True)
+    }
     return {
         "programme": {
             "id": programme.programme.id,
