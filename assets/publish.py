@@ -103,8 +103,13 @@ LARGE_TABLES = ("vacancies",)
 CUT_DOWNLOADS = tuple(table for table in PARTNER_DOWNLOADS if table != "restatements")
 # a column added while a batch is split by partner, to find each row's CSV line
 ROW_NUMBER = "__drijfjacht_row"
-# what DuckDB may use while publishing (it spills to disk beyond it); see publish_site
+# what DuckDB may use while publishing (it spills to disk beyond it) when the vacancies are more
+# than SORT_IN_MEMORY_ROWS; see publish_site
 PUBLISH_MEMORY_LIMIT = "640MB"
+# up to this many vacancies DuckDB sorts them within the warehouse's own memory limit: 2 million
+# took ~1.5 GB, and sorting them in pieces spilled to disk under PUBLISH_MEMORY_LIMIT took twice
+# the time; a larger table spills under either limit, so it gets the smaller one
+SORT_IN_MEMORY_ROWS = 3_000_000
 MEMORY_UNITS = {"bytes": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
 MEMORY_UNITS |= {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
 
@@ -555,9 +560,10 @@ def publish_site(
     are rendered: by a worker process from `render_site`'s PARALLEL_PARTNERS partners on (pages
     are pure Python, and rendering them in this process would hold the GIL that the writing thread
     needs between its DuckDB and Polars calls), joined by this thread once the tables are written;
-    below that, here. For its sorts DuckDB gets at most PUBLISH_MEMORY_LIMIT from here on, as the
-    pages' tables share the process's memory meanwhile (the limit of `con`'s database is lowered,
-    never raised, and stays so: publishing is the last thing a run does with it)."""
+    below that, here. For its sorts DuckDB gets at most PUBLISH_MEMORY_LIMIT from here on when
+    the vacancies are too many to sort in memory anyway (SORT_IN_MEMORY_ROWS), as the pages'
+    tables share the process's memory meanwhile (the limit of `con`'s database is lowered, never
+    raised, and stays so: publishing is the last thing a run does with it)."""
     restore_interrupted_swap(site_dir)
     run = {
         "run_id": run_id,
@@ -571,7 +577,9 @@ def publish_site(
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     try:
-        lower_memory_limit(con, PUBLISH_MEMORY_LIMIT)
+        vacancies = con.execute("SELECT count(*) FROM clean.vacancies").fetchall()[0][0]
+        if vacancies > SORT_IN_MEMORY_ROWS:
+            lower_memory_limit(con, PUBLISH_MEMORY_LIMIT)
         data = site_data(con, programme, run, methodology_md)
         partners = [partner.id for partner in programme.partners]
         # the pool is left (so the thread has finished) before the cursor closes
