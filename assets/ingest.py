@@ -738,9 +738,13 @@ def inbox_files(context: dg.AssetExecutionContext):
                             f"{item.relative_path} held back: {result.period} is approved; reopen the "
                             "period to apply it"
                         )
-                context.log.info(
+            # one line per committed chunk, not per period: each is an event Dagster stores
+            context.log.info(
+                "; ".join(
                     f"{result.period}: {len(result.files)} file(s), {result.rejections.height} problem(s)"
+                    for result in chunk
                 )
+            )
             results.extend(chunk)
             crash_point("ingest")
         for kind in ("submissions", "rejections"):
