@@ -2,6 +2,8 @@
 current submissions, with every vacancy split into the driving or the hunting field."""
 
 
+import hashlib
+import json
 from collections.abc import Sequence
 
 import dagster as dg
@@ -141,13 +143,84 @@ def build_decision_tables(
     _write_clean_tables(con, {"decisions": log, "period_status": status})
 
 
+# clean.vacancies is brought up to date for the vacancies of the changed periods alone when at
+# most this share of its periods changed (a new quarter, a resent file), else rebuilt whole
+INCREMENTAL_SHARE = 0.25
+# the vacancies a changed period touches: a raw row, a clean row or a rejection in it
+CHANGED_VACANCIES = """
+CREATE OR REPLACE TEMP TABLE vacancies_to_clean AS
+SELECT partner, vacancy_id FROM raw.vacancy_rows SEMI JOIN raw.periods_to_clean USING (period)
+UNION SELECT partner, vacancy_id FROM clean.vacancies SEMI JOIN raw.periods_to_clean USING (period)
+UNION SELECT partner, value FROM clean.vacancy_rejections SEMI JOIN raw.periods_to_clean USING (period)
+"""
+
+
+def _vacancies_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """What clean.vacancies is built from besides the raw rows: its SQL, the channels with their
+    field, and the periods' first quarter (a period before it is left out)."""
+    channels = con.execute("SELECT channel, field FROM clean.channels ORDER BY ALL").fetchall()
+    first = con.execute("SELECT min(period) FROM clean.periods").fetchall()[0][0]
+    basis = json.dumps([sql("clean_vacancies"), channels, first])
+    return hashlib.sha256(basis.encode()).hexdigest()
+
+
+def build_clean_vacancies(con: duckdb.DuckDBPyConnection) -> str:
+    """clean.vacancies and clean.vacancy_rejections from raw.vacancy_rows, in one transaction with
+    emptying raw.periods_to_clean; says how: "incremental" or "full".
+
+    A vacancy's clean row and its rejections depend on its own raw rows only. So when what else
+    they are built from is unchanged (`_vacancies_fingerprint`) and few periods were written since
+    the last build, only the vacancies with a raw row, a clean row or a rejection in those periods
+    are recomputed, and their rows replaced; otherwise both tables are rebuilt from every row.
+    The result is the same either way (tests/assets/test_clean_incremental.py)."""
+    fingerprint = _vacancies_fingerprint(con)
+    built = con.execute(
+        "SELECT fingerprint FROM clean.build_state WHERE target = 'vacancies'"
+    ).fetchall()
+    changed, periods = con.execute(
+        "SELECT (SELECT count(*) FROM raw.periods_to_clean), (SELECT count(*) FROM clean.periods)"
+    ).fetchall()[0]
+    incremental = built == [(fingerprint,)] and changed <= INCREMENTAL_SHARE * periods
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if incremental:
+            con.execute(CHANGED_VACANCIES)
+            con.execute(
+                "CREATE OR REPLACE TEMP VIEW vacancy_rows_to_clean AS SELECT * FROM raw.vacancy_rows "
+                "SEMI JOIN vacancies_to_clean USING (partner, vacancy_id)"
+            )
+        else:
+            con.execute("CREATE OR REPLACE TEMP VIEW vacancy_rows_to_clean AS SELECT * FROM raw.vacancy_rows")
+        con.execute(sql("clean_vacancies"))
+        for table, vacancy_id in (("vacancies", "vacancy_id"), ("vacancy_rejections", "value")):
+            if incremental:
+                con.execute(
+                    f"DELETE FROM clean.{table} AS t USING vacancies_to_clean AS k "
+                    f"WHERE t.partner = k.partner AND t.{vacancy_id} = k.vacancy_id"
+                )
+                con.execute(f"INSERT INTO clean.{table} SELECT * FROM cleaned_{table}")
+            else:
+                con.execute(f"CREATE OR REPLACE TABLE clean.{table} AS SELECT * FROM cleaned_{table}")
+        con.execute("DELETE FROM raw.periods_to_clean")
+        con.execute(
+            "INSERT OR REPLACE INTO clean.build_state VALUES ('vacancies', ?)", [fingerprint]
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return "incremental" if incremental else "full"
+
+
 def build_clean_tables(
     con: duckdb.DuckDBPyConnection, programme: Programme, decisions: Sequence[Decision] = ()
 ) -> None:
     """Every clean table, in dependency order; the pure core of the clean assets."""
     periods = build_reference_tables(con, programme)
     build_decision_tables(con, decisions, periods)
-    for name in ("clean_vacancies", "clean_contributions", "clean_ledger", "rejections_view"):
+    build_clean_vacancies(con)
+    crash_point("clean")
+    for name in ("clean_contributions", "clean_ledger", "rejections_view"):
         con.execute(sql(name))
         crash_point("clean")
 

@@ -436,6 +436,9 @@ def write_periods(
             con.unregister("incoming_rejections")
         for period in periods:
             _record_submissions(con, period, submissions.filter(pl.col("period") == period))
+        con.execute(
+            "INSERT INTO raw.periods_to_clean SELECT unnest(?::VARCHAR[]) ON CONFLICT DO NOTHING", [periods]
+        )
         con.execute("DELETE FROM raw.validation_results WHERE list_contains(?, period)", [periods])
         if validation:
             con.register("incoming_validation", _validation_frame(validation))

@@ -63,3 +63,13 @@ CREATE TABLE IF NOT EXISTS raw.validation_results (
     period VARCHAR NOT NULL, kind VARCHAR NOT NULL, expectation VARCHAR NOT NULL,
     "column" VARCHAR, success BOOLEAN NOT NULL, unexpected_count BIGINT NOT NULL
 );
+
+-- The periods whose raw rows were written since the clean vacancies were last built: written in
+-- the same transaction as the rows, emptied in the one that builds clean.vacancies from them.
+CREATE TABLE IF NOT EXISTS raw.periods_to_clean (period VARCHAR PRIMARY KEY);
+
+-- What each incrementally kept clean table was last built from besides the raw rows (its SQL and
+-- the programme settings it reads), as a sha256: when it differs, the table is rebuilt whole.
+CREATE TABLE IF NOT EXISTS clean.build_state (
+    target VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL
+);
