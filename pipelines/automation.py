@@ -49,14 +49,16 @@ def materialize_periods(
             }
         }
     )
-    return dg.materialize(
-        [*ASSETS, *CHECKS],
-        instance=instance,
-        resources={"programme": ProgrammeFolder(path=str(programme_dir)), "output": output},
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
-        **selection,
-    )
+    # every step runs in this process (in-process executor): they share the open warehouse
+    with output.kept_open():
+        return dg.materialize(
+            [*ASSETS, *CHECKS],
+            instance=instance,
+            resources={"programme": ProgrammeFolder(path=str(programme_dir)), "output": output},
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+            **selection,
+        )
 
 
 def inbox_fingerprints(programme: ProgrammeFolder) -> dict[str, str]:

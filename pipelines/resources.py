@@ -82,6 +82,15 @@ class OutputFolder(dg.ConfigurableResource):
             con.close()
 
     @contextmanager
+    def kept_open(self) -> Iterator[None]:
+        """Hold the warehouse open for the block. DuckDB shares one open database between the
+        connections of a process, so each step's `connect` then joins it instead of opening the
+        file again (reading its catalogue) and closing it (a checkpoint), and the data a step
+        read stays cached for the next: for a run whose steps all run in this process."""
+        with self.connect():
+            yield
+
+    @contextmanager
     def lock(self) -> Iterator[None]:
         """Hold the output folder for one run; the OS frees it even when the run is killed."""
         self.folder.mkdir(parents=True, exist_ok=True)
