@@ -78,17 +78,24 @@ def test_files_read_and_checked_with_the_suite_process_give_what_they_give_in_th
         assert there[table] == here[table], table
 
 
-@pytest.mark.parametrize(("sizes", "limit", "expected"), [
-    ([5, 5, 5], 10, [["a", "b"], ["c"]]),
-    ([20, 1, 1], 10, [["a"], ["b", "c"]]),
-    ([0, 0, 0], 10, [["a", "b", "c"]]),
+@pytest.mark.parametrize(("sizes", "limit", "first_share", "expected"), [
+    ([5, 5, 5], 10, 1, [["a", "b"], ["c"]]),
+    ([20, 1, 1], 10, 1, [["a"], ["b", "c"]]),
+    ([0, 0, 0], 10, 1, [["a", "b", "c"]]),
+    # the first chunk up to 12 / 6 = 2 bytes, then 4, 8 and 12
+    ([1] * 18, 12, 6,
+     [["a", "b"], ["c", "d", "e", "f"], ["g", "h", "i", "j", "k", "l", "m", "n"], ["o", "p", "q", "r"]]),
 ])
-def test_chunks_hold_periods_in_order_up_to_the_limit(tmp_path, monkeypatch, sizes, limit, expected):
-    for name, size in zip("abc", sizes, strict=True):
+def test_chunks_hold_periods_in_order_up_to_the_limit(
+    tmp_path, monkeypatch, sizes, limit, first_share, expected
+):
+    names = "abcdefghijklmnopqr"[: len(sizes)]
+    for name, size in zip(names, sizes, strict=True):
         (tmp_path / "inbox" / name).mkdir(parents=True)
         (tmp_path / "inbox" / name / "f.csv").write_bytes(b"x" * size)
     monkeypatch.setattr(ingest, "CHUNK_BYTES", limit)
-    assert ingest._chunks(tmp_path, ["a", "b", "c"]) == expected
+    monkeypatch.setattr(ingest, "FIRST_CHUNK_SHARE", first_share)
+    assert ingest._chunks(tmp_path, list(names)) == expected
 
 
 def test_input_lineage_names_every_file_by_one_digest_and_lists_a_short_inbox():
