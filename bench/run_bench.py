@@ -111,6 +111,9 @@ def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path = R
     use_time = Path(GNU_TIME).is_file()
     report = WORK_DIR / f".time-{os.getpid()}-{time.monotonic_ns()}"
     full = [GNU_TIME, "-v", "-o", str(report), *command] if use_time else command
+    # the previous command's written files reach the disk first: otherwise the kernel writes a full
+    # run's ~1.5 GB back while the next command runs, and that is what gets measured
+    os.sync()
     load = os.getloadavg()[0]
     started = time.time()
     began = time.perf_counter()
