@@ -159,31 +159,33 @@ def run_programme(
         return EXIT_UNUSABLE
 
     from assets.checks import suite_process
+    from pipelines.output_lock import OutputBusy, output_lock
 
-    # Great Expectations loads in its own process (see suite_process) once the run is known to
-    # have work, and before Dagster loads here: a new quarter's few files are read before it has
-    # loaded, and then wait for it
-    suite_process.start_shared()
     try:
-        return _take_output_and_run(programme, programme_dir, out, periods, quiet)
-    finally:
-        suite_process.stop_shared()
-
-
-def _take_output_and_run(
-    programme, programme_dir: Path, out: Path, periods: list[str], quiet: bool
-) -> int:
-    """Dagster's home in the output folder, the folder's lock, then the run."""
-    os.environ["DAGSTER_HOME"] = str(_dagster_home(out.resolve()))
-    from pipelines.resources import OutputBusy, OutputFolder
-
-    output = OutputFolder(path=str(out.resolve()))
-    try:
-        with output.lock():
-            return _materialize(programme, programme_dir, output, periods, quiet)
+        with output_lock(out.resolve()):
+            # Great Expectations loads in its own process (see suite_process) once the run has
+            # work and the output folder, and before Dagster loads here: a new quarter's few files
+            # are read before it has loaded, and then wait for it
+            suite_process.start_shared()
+            try:
+                return _run_in_output(programme, programme_dir, out, periods, quiet)
+            finally:
+                suite_process.stop_shared()
     except OutputBusy as busy:
         errors.print(f"[bold red]Not started:[/] {busy}")
         return EXIT_UNUSABLE
+
+
+def _run_in_output(
+    programme, programme_dir: Path, out: Path, periods: list[str], quiet: bool
+) -> int:
+    """Dagster's home in the (locked) output folder, then the run."""
+    os.environ["DAGSTER_HOME"] = str(_dagster_home(out.resolve()))
+    from pipelines.resources import OutputFolder
+
+    output = OutputFolder(path=str(out.resolve()))
+    try:
+        return _materialize(programme, programme_dir, output, periods, quiet)
     except Exception as error:  # noqa: BLE001 - storage failures must end in a clear message
         errors.print(
             f"[bold red]The run could not finish:[/] {escape(_describe(error))}. "

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,18 +11,14 @@ import duckdb
 
 from domain.periods import is_quarter
 from domain.programme import Programme, load_programme
+from pipelines.output_lock import output_lock
 
 WAREHOUSE_FILE = "warehouse.duckdb"
-LOCK_FILE = ".run.lock"
 # DuckDB takes up to 80 % of the machine by default, and the window functions over a sector's
 # vacancy rows use it (9 GiB at 10 million vacancies). With a limit it spills to
 # warehouse.duckdb.tmp/ instead; every table is ordered by its key where order matters, so the
 # insertion order need not be kept (which is what lets DuckDB stream and spill).
 WAREHOUSE_SETTINGS = {"memory_limit": "1500MB", "preserve_insertion_order": False}
-
-
-class OutputBusy(Exception):
-    """Another run holds the output folder."""
 
 
 class ProgrammeFolder(dg.ConfigurableResource):
@@ -92,23 +86,6 @@ class OutputFolder(dg.ConfigurableResource):
 
     @contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold the output folder for one run; the OS frees it even when the run is killed."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        handle = open(self.folder / LOCK_FILE, "a+")  # noqa: SIM115 - held for the whole block
-        try:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.seek(0)
-                holder = handle.read().strip() or "another process"
-                raise OutputBusy(
-                    f"another drijfjacht run ({holder}) is writing to {self.folder}: "
-                    "wait for it to finish and run again"
-                ) from None
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"pid {os.getpid()}")
-            handle.flush()
+        """Hold the output folder for one run (`output_lock`)."""
+        with output_lock(self.folder):
             yield
-        finally:
-            handle.close()
