@@ -17,6 +17,7 @@ import pytest
 
 from assets.clean import build_clean_tables, build_clean_vacancies, build_reference_tables
 from assets.ingest import ingest_period
+from assets.tables import ensure_schema
 from domain.programme import load_programme
 
 DEMO = Path(__file__).parents[2] / "data" / "demo"
@@ -31,12 +32,10 @@ def _rows(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
 def _rebuilt_whole(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
     """The clean tables rebuilt from every raw row, on a copy of the warehouse."""
     copy = duckdb.connect()
-    for schema in ("raw", "clean"):
-        copy.execute(f"CREATE SCHEMA {schema}")
-    for table in ("raw.vacancy_rows", "raw.periods_to_clean", "clean.periods", "clean.channels"):
+    ensure_schema(copy)  # the raw tables, and clean.build_state empty: a whole rebuild
+    for table in ("raw.vacancy_rows", "clean.periods", "clean.channels"):
         frame = con.sql(f"SELECT * FROM {table}").pl()  # noqa: F841 - read by DuckDB by name
-        copy.execute(f"CREATE TABLE {table} AS SELECT * FROM frame")
-    copy.execute("CREATE TABLE clean.build_state (target VARCHAR PRIMARY KEY, fingerprint VARCHAR)")
+        copy.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM frame")
     assert build_clean_vacancies(copy) == "full"
     return _rows(copy)
 
@@ -49,7 +48,8 @@ def _send(programme_dir: Path, period: str, partner: str, lines: list[str]) -> N
 
 @pytest.fixture
 def warehouse(tmp_path: Path):
-    """The demo without 2026Q4, ingested and cleaned whole; its programme folder and the run."""
+    """The demo without 2026Q4, ingested and cleaned whole: the warehouse, the programme folder
+    and where 2026Q4's files wait."""
     programme_dir = tmp_path / "programme"
     shutil.copytree(DEMO, programme_dir)
     last = programme_dir / "inbox" / "2026Q4"
