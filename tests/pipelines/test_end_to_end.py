@@ -116,10 +116,25 @@ def test_site_is_published_with_manifest(tiny_run) -> None:
     assert (site / "plotly.min.js").is_file()
     assert (site / "partners" / "alpha" / "index.html").is_file()
     assert (site / "funders" / "index.html").is_file()
-    manifest = json.loads((site / "manifest.json").read_text())
+    text = (site / "manifest.json").read_text()
+    manifest = json.loads(text)
     assert len(manifest["inputs"]) == 13
     assert "data/partner_period.csv" in manifest["outputs"]
     assert "index.html" in manifest["outputs"]
+    # every input file as raw.submissions has it, in its order, with its keys sorted
+    columns = ["accepted", "archive_path", "kind", "partner", "path", "period", "rejected", "rows"]
+    expected = rows(
+        con,
+        f"SELECT {', '.join(columns)}, sha256, superseded_by FROM raw.submissions "
+        "ORDER BY period, path, received_at, sha256",
+    )
+    assert [tuple(entry.values()) for entry in manifest["inputs"]] == expected
+    assert all(list(entry) == [*columns, "sha256", "superseded_by"] for entry in manifest["inputs"])
+    # one line per input file and per output file, so that two runs' manifests diff by line
+    lines = {line.strip().rstrip(",") for line in text.splitlines()}
+    assert all(json.dumps(entry, separators=(",", ":")) in lines for entry in manifest["inputs"])
+    outputs = manifest["outputs"].items()
+    assert all(f"{json.dumps(path)}: {json.dumps(digest)}" in lines for path, digest in outputs)
 
 
 def test_asset_checks_pass_on_clean_input(tiny_run) -> None:
