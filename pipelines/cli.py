@@ -122,12 +122,31 @@ def _writable(out: Path) -> str | None:
     return None
 
 
+# Dagster's instance in an output folder: its default SQLite storage, with the event log storing an
+# asset's partition events in one transaction (pipelines/event_log.py); Dagster hands them over in
+# batches only when DAGSTER_EVENT_BATCH_SIZE is set
+DAGSTER_YAML = """telemetry:
+  enabled: false
+event_log_storage:
+  module: pipelines.event_log
+  class: BatchedSqliteEventLogStorage
+  config:
+    home:
+      env: DAGSTER_HOME
+"""
+# what output folders got before: replaced by DAGSTER_YAML (the run history stays where it is)
+PLAIN_DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+EVENT_BATCH_SIZE = "1000"
+
+
 def _dagster_home(out: Path) -> Path:
+    """The output folder's Dagster home, with its dagster.yaml (one the user wrote is kept)."""
     home = out / ".dagster_home"
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    if not config.exists() or config.read_text(encoding="utf-8") == PLAIN_DAGSTER_YAML:
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", EVENT_BATCH_SIZE)
     return home
 
 
