@@ -140,7 +140,9 @@ EVENT_BATCH_SIZE = "1000"
 
 
 def _dagster_home(out: Path) -> Path:
-    """The output folder's Dagster home, with its dagster.yaml (one the user wrote is kept)."""
+    """The output folder's Dagster home, with its dagster.yaml (one the user wrote is kept), and
+    DAGSTER_EVENT_BATCH_SIZE set for this process and those it starts (the UI's), so that Dagster
+    hands the event log its batches."""
     home = out / ".dagster_home"
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
