@@ -1,19 +1,25 @@
-"""Dagster's SQLite event log, storing a run's partition materializations a batch at a time.
+"""Dagster's SQLite event log, storing a run's partition events a batch at a time.
 
 A run over a sector's 40 quarters materializes each raw table once per quarter: Dagster records
-200 materializations at the end of the ingestion step, and as many planned ones before it. The
-SQLite event log stores each in transactions of its own (the run's log, then the cross-run index
-with the asset's latest record), each committed to disk, with a new SQLAlchemy engine per
-connection: ~7 ms an event, 1.5 s of the ingestion step at M. Dagster hands an asset's partition
-events over in one batch when DAGSTER_EVENT_BATCH_SIZE is set (`handle_new_event`), but the SQLite
-storage then stores them one by one. This storage writes such a batch in one transaction per
-database, with the same rows (the same calls as `SqliteEventLogStorage.store_event`, in event
-order), and keeps one engine per database. Any other event, and a batch of mixed kinds or runs,
-is stored as before. If storing a batch fails, Dagster stores its events one by one instead.
+200 planned materializations before the first step and 200 materializations at the end of the
+ingestion step. The SQLite event log stores each event in transactions of its own (the run's log,
+then the cross-run index with the asset's latest record), each committed to disk, with a new
+SQLAlchemy engine per connection: ~7 ms an event, 1.5 s of the ingestion step at M. Dagster hands
+the planned events, and each asset's partition materializations, over as one batch when
+DAGSTER_EVENT_BATCH_SIZE is set (`handle_new_event`), but the SQLite storage then stores them one
+by one. This storage writes such a batch into the index in one transaction (the same calls as
+`SqliteEventLogStorage.store_event`, in event order), then the asset checks' own records, then
+the batch into the run's log in one insert; and it keeps one engine per database. A batch holding
+another kind of event, or events of several runs, is stored one event at a time as before.
 
-It is configured in the output folder's dagster.yaml (`pipelines.cli.DAGSTER_YAML`), with its databases where
-Dagster's default storage keeps them ($DAGSTER_HOME/history/runs), so an output folder keeps its
-run history with or without it.
+If the index's transaction fails, nothing is stored and Dagster stores the batch's events one by
+one instead. A failure after it (the checks' records or the run's log, e.g. a full disk) leaves
+the index holding the events, and Dagster's second attempt stores them there again: the same kind
+of half-stored state as an event whose two writes are split by a failure in Dagster's own storage.
+
+It is configured in the output folder's dagster.yaml (`pipelines.cli.DAGSTER_YAML`), with its
+databases where Dagster's default storage keeps them ($DAGSTER_HOME/history/runs), so an output
+folder keeps its run history with or without it.
 """
 
 from __future__ import annotations
@@ -96,8 +102,8 @@ class BatchedSqliteEventLogStorage(SqliteEventLogStorage):
             for event in events:
                 self.store_event(event)
             return
-        # the index first: should it fail, nothing is stored, and Dagster stores the events one by
-        # one instead; the run's own log is one plain insert
+        # the index first: should its transaction fail, nothing is stored (see the module's
+        # docstring); the run's own log is then one plain insert
         with self.index_transaction() as conn:
             event_ids = []
             for event in events:
