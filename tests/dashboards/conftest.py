@@ -788,9 +788,12 @@ def sample_site_data() -> Callable[..., SiteData]:
     return build_sample_site_data
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium_browser() -> Iterator[object]:
-    """A headless Chromium via Playwright; skipped locally, failed in CI, when it is missing."""
+    """A headless Chromium via Playwright; skipped locally, failed in CI, when it is missing.
+
+    Per module, not per session: Playwright's event loop runs in this thread while it is open,
+    and a Dagster run in a later module then cannot close its own loop (a RuntimeWarning)."""
     missing = None
     if shutil.which(CHROMIUM) is None and not Path(CHROMIUM).exists():
         missing = f"{CHROMIUM} is not installed (apt-get install chromium)"
