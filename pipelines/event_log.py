@@ -99,8 +99,7 @@ class BatchedSqliteEventLogStorage(SqliteEventLogStorage):
         one event at a time."""
         runs = {event.run_id for event in events}
         if len(runs) != 1 or not all(_batchable(event) for event in events):
-            for event in events:
-                self.store_event(event)
+            super().store_event_batch(events)
             return
         # the index first: should its transaction fail, nothing is stored (see the module's
         # docstring); the run's own log is then one plain insert
