@@ -516,7 +516,7 @@ def manifest_text(manifest: dict) -> str:
     def text(value: object, depth: int) -> str:
         if isinstance(value, pl.DataFrame):
             return _json_block("[", value.write_ndjson().splitlines(), "]", depth)
-        if isinstance(value, dict) and value and depth < 2:
+        if isinstance(value, dict) and depth < 2:
             entries = [f"{json.dumps(key)}: {text(value[key], depth + 1)}" for key in sorted(value)]
             return _json_block("{", entries, "}", depth)
         return json.dumps(value, sort_keys=True, default=str)
