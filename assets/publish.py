@@ -12,7 +12,6 @@ partner's downloads are cut from it as it is read back, one batch at a time.
 
 
 import ctypes
-import hashlib
 import io
 import json
 import os
@@ -21,7 +20,7 @@ import shutil
 import subprocess
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -240,12 +239,9 @@ def site_data(
     )
 
 
-def write_tables(
-    con: duckdb.DuckDBPyConnection, data_dir: Path, downloads: "PartnerDownloads"
-) -> dict[Path, str]:
+def write_tables(con: duckdb.DuckDBPyConnection, data_dir: Path, downloads: "PartnerDownloads") -> list[Path]:
     """Every published table as Parquet and as CSV (spreadsheet-safe), and each partner's own rows
-    of the tables in PARTNER_DOWNLOADS cut from them into `downloads` in the same pass; the sha256
-    of each file written, for the manifest.
+    of the tables in PARTNER_DOWNLOADS cut from them into `downloads` in the same pass.
 
     DuckDB sorts each table once and streams it to Parquet (spilling to disk beyond its memory
     limit); the CSV is streamed from that file, in its order, with `safe_csv`'s own rules, so it
@@ -255,16 +251,15 @@ def write_tables(
     sort overlaps the other tables' CSV."""
     data_dir.mkdir(parents=True, exist_ok=True)
     names = sorted(PUBLISHED_TABLES, key=lambda name: name in LARGE_TABLES)
-    written: dict[Path, str] = {}
+    written = []
     with con.cursor() as cursor:
         copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="publish-copy")
         try:
             copies = {name: copier.submit(copy_table, cursor, name, data_dir) for name in names}
             for name in names:
-                parquet, written[parquet] = copies[name].result()
+                parquet = copies[name].result()
                 cutter = downloads.table(name) if name in CUT_DOWNLOADS else None
-                csv = data_dir / f"{name}.csv"
-                written[csv] = safe_csv_from_parquet(parquet, csv, cutter)
+                written += [safe_csv_from_parquet(parquet, data_dir / f"{name}.csv", cutter), parquet]
         finally:
             # on failure the tables not yet copied are not; the one being copied is waited for,
             # as the cursor must not close under it
@@ -272,41 +267,36 @@ def write_tables(
     return written
 
 
-def copy_table(con: duckdb.DuckDBPyConnection, name: str, data_dir: Path) -> tuple[Path, str]:
-    """data/<name>.parquet: the published table sorted and streamed to Parquet by DuckDB; the
-    file and its sha256 (read back at once, by the thread that waits for DuckDB anyway)."""
+def copy_table(con: duckdb.DuckDBPyConnection, name: str, data_dir: Path) -> Path:
+    """data/<name>.parquet: the published table sorted and streamed to Parquet by DuckDB."""
     parquet = data_dir / f"{name}.parquet"
     target = str(parquet).replace("'", "''")
     query = table_query(con, name)
     con.execute(f"COPY ({query}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)").fetchall()
-    return parquet, sha256_of(parquet)
+    return parquet
 
 
-def safe_csv_from_parquet(parquet: Path, path: Path, cutter: "_TableCutter | None" = None) -> str:
+def safe_csv_from_parquet(parquet: Path, path: Path, cutter: "_TableCutter | None" = None) -> Path:
     """The CSV `safe_csv` would write of a Parquet file's rows, in their order, written a batch at a
-    time (the same bytes: a CSV row depends on its own cells only); its sha256, of the bytes as
-    written. Polars' streaming `sink_csv` held ~1 GiB for 10 million vacancies; this holds a batch
-    and the few that Polars reads ahead (~0.3 GiB for 2 million vacancies; pyarrow's reader held
-    one, but took 4x the CPU). Each batch, with its CSV lines, goes on to `cutter`, which cuts the
-    partners' downloads from them."""
+    time (the same bytes: a CSV row depends on its own cells only). Polars' streaming `sink_csv`
+    held ~1 GiB for 10 million vacancies; this holds a batch and the few that Polars reads ahead
+    (~0.3 GiB for 2 million vacancies; pyarrow's reader held one, but took 4x the CPU). Each
+    batch, with its CSV lines, goes on to `cutter`, which cuts the partners' downloads from them."""
     source = pl.scan_parquet(parquet)
     empty = source.clear().collect()
     header = csv_bytes(formula_safe(empty), header=True)
     if cutter is not None:
         cutter.start(empty, header)
-    digest = hashlib.sha256()
     with path.open("wb") as out:
         out.write(header)
-        digest.update(header)
         for frame in source.collect_batches(chunk_size=BATCH_ROWS):
             body = csv_bytes(formula_safe(frame))
             out.write(body)
-            digest.update(body)
             if cutter is not None:
                 cutter.add(frame, body)
     if cutter is not None:
         cutter.finish()
-    return digest.hexdigest()
+    return path
 
 
 def csv_bytes(frame: pl.DataFrame, header: bool = False) -> memoryview:
@@ -343,28 +333,28 @@ class PartnerDownloads:
     own cells only), so only each partner's Parquet file is written by Polars; a partner without
     rows gets the table's empty files, written once. The files are written by a few threads (a
     small Parquet file costs ~1 ms of Polars' work, mostly outside the GIL); a bounded queue limits
-    the rows held in memory. `written` holds each file's sha256, hashed where it was written."""
+    the rows held in memory."""
 
     def __init__(self, partners: list[str], site_dir: Path, pool: ThreadPoolExecutor):
         self.partners = partners
         self.site_dir = site_dir
         self.pool = pool
-        self.queue: deque[Future[dict[Path, str]]] = deque()
-        self.written: dict[Path, str] = {}
+        self.queue: deque[Future[list[Path]]] = deque()
+        self.written: list[Path] = []
         for partner in partners:
             self.folder(partner).mkdir(parents=True, exist_ok=True)
 
     def folder(self, partner: str) -> Path:
         return self.site_dir / "partners" / partner / "data"
 
-    def submit(self, job: Callable[..., dict[Path, str]], *args: object) -> None:
+    def submit(self, job: Callable[..., list[Path]], *args: object) -> None:
         self.queue.append(self.pool.submit(job, *args))
         while len(self.queue) > DOWNLOAD_QUEUE:
-            self.written.update(self.queue.popleft().result())
+            self.written.extend(self.queue.popleft().result())
 
-    def finish(self) -> dict[Path, str]:
+    def finish(self) -> list[Path]:
         while self.queue:
-            self.written.update(self.queue.popleft().result())
+            self.written.extend(self.queue.popleft().result())
         return self.written
 
     def table(self, table: str) -> "_TableCutter":
@@ -376,7 +366,7 @@ class PartnerDownloads:
         for partner, rows in _by_partner(frame):
             if partner in missing:
                 missing.discard(partner)
-                self.submit(_hashed_download, rows, self.folder(partner), table)
+                self.submit(write_download, rows, self.folder(partner), table)
         self.empty(table, frame.clear(), sorted(missing))
 
     def empty(self, table: str, empty: pl.DataFrame, partners: list[str]) -> None:
@@ -387,7 +377,7 @@ class PartnerDownloads:
         empty.write_parquet(parquet, statistics=False)
         # a few hundred bytes a file: written here, a thread's hand-over would cost more
         for partner in partners:
-            self.written.update(_write_files(self.folder(partner), table, [csv], parquet.getvalue()))
+            self.written += _write_files(self.folder(partner), table, [csv], parquet.getvalue(), None)
 
 
 class _TableCutter:
@@ -435,7 +425,7 @@ class _TableCutter:
                 self.missing.discard(partner)
                 rows = pl.concat(frames) if len(frames) > 1 else frames[0]
                 folder = self.downloads.folder(partner)
-                self.downloads.submit(_write_files, folder, self.table, [self.header, *texts], rows)
+                self.downloads.submit(_write_files, folder, self.table, [self.header, *texts], None, rows)
         self.pending = {}
 
 
@@ -443,42 +433,31 @@ def _write_files(
     folder: Path,
     table: str,
     csv: list[bytes | memoryview],
-    parquet: bytes | pl.DataFrame,
-) -> dict[Path, str]:
+    parquet: bytes | None,
+    rows: pl.DataFrame | None,
+) -> list[Path]:
     """A partner's `<table>.csv` (from its pieces) and `<table>.parquet`: the Parquet file from its
-    bytes, or written by Polars from a frame of rows as `write_download` writes it (and read back
-    to be hashed); each file's sha256."""
+    bytes, or written by Polars from `rows` as `write_download` writes it."""
     csv_path, parquet_path = folder / f"{table}.csv", folder / f"{table}.parquet"
-    digest = hashlib.sha256()
     with csv_path.open("wb") as out:
-        for piece in csv:
-            out.write(piece)
-            digest.update(piece)
-    if isinstance(parquet, pl.DataFrame):
-        parquet.write_parquet(parquet_path, statistics=False)
-        parquet_digest = sha256_of(parquet_path)
-    else:
+        out.writelines(csv)
+    if parquet is not None:
         parquet_path.write_bytes(parquet)
-        parquet_digest = hashlib.sha256(parquet).hexdigest()
-    return {csv_path: digest.hexdigest(), parquet_path: parquet_digest}
-
-
-def _hashed_download(frame: pl.DataFrame, folder: Path, table: str) -> dict[Path, str]:
-    """`write_download`'s files, and the sha256 of each (read back: Polars wrote them)."""
-    return {path: sha256_of(path) for path in write_download(frame, folder, table)}
+    elif rows is not None:
+        rows.write_parquet(parquet_path, statistics=False)
+    return [csv_path, parquet_path]
 
 
 def write_data(
     con: duckdb.DuckDBPyConnection, data: SiteData, partners: list[str], site_dir: Path
-) -> dict[Path, str]:
+) -> list[Path]:
     """data/<table>.csv|.parquet, and each partner's downloads cut from them as they are written
-    (the restatements from `data`, with other partners' files masked as on the pages); the sha256
-    of every file written, hashed as it was written (or, where a library wrote it, just after)."""
+    (the restatements from `data`, with other partners' files masked as on the pages)."""
     with ThreadPoolExecutor(max_workers=DOWNLOAD_THREADS) as pool:
         downloads = PartnerDownloads(partners, site_dir, pool)
         written = write_tables(con, site_dir / "data", downloads)
         downloads.frames("restatements", partner_restatements(data))
-        return written | downloads.finish()
+        return written + downloads.finish()
 
 
 def _by_partner(frame: pl.DataFrame) -> Iterator[tuple[str, pl.DataFrame]]:
@@ -502,20 +481,14 @@ def build_manifest(
     site_dir: Path,
     run: dict,
     submissions: pl.DataFrame,
-    written: Mapping[Path, str] | None = None,
 ) -> dict:
     """What manifest.json holds. `submissions` is raw.submissions in its published order (period,
     path, received_at, sha256: `read_table`), as the pages got it; "inputs" is a frame of its
-    MANIFEST_INPUT_COLUMNS, which `manifest_text` writes one line per file. `written`: the sha256
-    of files hashed as they were written (`write_data`); every other file of the site is read
-    here to be hashed. The manifest_matches_site check then reads every file back."""
-    written = written or {}
+    MANIFEST_INPUT_COLUMNS, which `manifest_text` writes one line per file."""
     files = [path for path in sorted(site_dir.rglob("*")) if path.is_file() and path.name != "manifest.json"]
-    unhashed = [path for path in files if path not in written]
-    digests = dict(zip(unhashed, sha256_of_each(unhashed), strict=True))
     outputs = {
-        path.relative_to(site_dir).as_posix(): written[path] if path in written else digests[path]
-        for path in files
+        path.relative_to(site_dir).as_posix(): digest
+        for path, digest in zip(files, sha256_of_each(files), strict=True)
     }
     return {
         "programme": {
@@ -641,12 +614,12 @@ def publish_site(
         with con.cursor() as cursor, ThreadPoolExecutor(max_workers=1) as background:
             tables = background.submit(write_data, cursor, data, partners, staging)
             # this thread renders pages too (beside any worker) once the tables are written
-            tables_done = threading.Event()
-            tables.add_done_callback(lambda _: tables_done.set())
-            render_site(data, staging, partner_downloads=False, render_here=tables_done)
-            written = tables.result()
+            written = threading.Event()
+            tables.add_done_callback(lambda _: written.set())
+            render_site(data, staging, partner_downloads=False, render_here=written)
+            tables.result()
         crash_point("publish")
-        manifest = build_manifest(programme, programme_dir, staging, run, data.submissions, written)
+        manifest = build_manifest(programme, programme_dir, staging, run, data.submissions)
         (staging / "manifest.json").write_text(manifest_text(manifest), encoding="utf-8")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -23,7 +23,6 @@ from assets.publish import (
 )
 from dashboards import pages
 from dashboards.pages import SiteData, render_site
-from domain.audit import sha256_of
 from domain.programme import load_programme
 
 HOSTILE = "<script>alert(1)</script>"
@@ -160,11 +159,6 @@ def published_by_polars(con: duckdb.DuckDBPyConnection, sample: SiteData, target
     return whole
 
 
-def assert_hashed_as_written(written: dict[Path, str], site_dir: Path) -> None:
-    """write_data gave the sha256 of every file it wrote, each the hash of the bytes on disk."""
-    assert written == {path: sha256_of(path) for path in site_dir.rglob("*") if path.is_file()}
-
-
 def assert_same_tables(reference: Path, streamed: Path, partners: list[str]) -> None:
     """The same files; CSV byte for byte, Parquet the same frames (data/ is written by DuckDB, the
     partners' Parquet files by Polars from frames that may come in more than one chunk)."""
@@ -185,10 +179,9 @@ def test_tables_and_downloads_are_the_bytes_the_polars_writer_wrote(warehouse, t
     whole = published_by_polars(con, sample, reference)
     streamed = tmp_path / "duckdb"
     partners = [p["id"] for p in sample.programme["partners"]]
-    written = write_data(con, whole, partners, streamed)
+    write_data(con, whole, partners, streamed)
 
     assert_same_tables(reference, streamed, partners)
-    assert_hashed_as_written(written, streamed)
     # one batch: a partner's Parquet download is one chunk, the very bytes write_download wrote
     for partner in partners:
         for table in pages.PARTNER_DOWNLOADS:
@@ -229,9 +222,8 @@ def test_downloads_cut_across_batches_and_from_cells_holding_line_breaks(
     )
     streamed = tmp_path / "duckdb"
     partners = [p["id"] for p in sample.programme["partners"]]
-    written = write_data(con, whole, partners, streamed)
+    write_data(con, whole, partners, streamed)
     con.close()
-    assert_hashed_as_written(written, streamed)
 
     # both ways of cutting were taken
     assert any(bounds is None for bounds in cut) and any(bounds is not None for bounds in cut)

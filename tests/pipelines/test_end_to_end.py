@@ -9,7 +9,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import assets.publish
 from domain.audit import sha256_of
 
 
@@ -141,32 +140,6 @@ def test_site_is_published_with_manifest(tiny_run) -> None:
     # every file of the site but the manifest itself, with the sha256 of its bytes on disk
     files = [path for path in site.rglob("*") if path.is_file() and path.name != "manifest.json"]
     assert manifest["outputs"] == {path.relative_to(site).as_posix(): sha256_of(path) for path in files}
-
-
-def test_manifest_reads_back_only_the_files_not_hashed_as_written(
-    tiny_programme: Path, tmp_path: Path, materialize, monkeypatch
-) -> None:
-    """The tables and downloads are hashed as they are written; the manifest reads back the rest
-    (pages, scripts), and the check after it every file."""
-    read_back: list[Path] = []
-    hash_each = assets.publish.sha256_of_each
-
-    def recorded(paths):
-        paths = list(paths)
-        read_back.extend(paths)
-        return hash_each(paths)
-
-    monkeypatch.setattr(assets.publish, "sha256_of_each", recorded)
-    out = tmp_path / "out"
-    assert materialize(tiny_programme, out, ["2025Q1", "2025Q2"]).success
-    site = out / "site"
-    files = {path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_file()}
-    tables = {file for file in files if file.startswith(("data/", "partners/")) and "/data/" in f"/{file}"}
-    # read back from the staging site (.site-<run id>) before it was swapped in
-    staging = {next(p for p in path.parents if p.name.startswith(".site-")) for path in read_back}
-    assert len(staging) == 1
-    staged = {path.relative_to(*staging).as_posix() for path in read_back}
-    assert tables and staged == files - tables - {"manifest.json"}
 
 
 def test_asset_checks_pass_on_clean_input(tiny_run) -> None:
