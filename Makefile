@@ -24,7 +24,7 @@ demo: bytecode
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
-# S and M by default (~15 min on 2 cores); `make bench SCALES=S,M,L` adds L (see docs/performance.md)
+# S and M by default (~6 min on 2 cores); `make bench SCALES=S,M,L` adds L (see docs/performance.md)
 bench: bytecode
 	$(BIN)/python -m bench.run_bench $(if $(SCALES),--scales $(SCALES))
 	$(BIN)/python bench/bench_figures.py

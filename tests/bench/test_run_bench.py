@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.run_bench import Measurement, Steps, copy_output, median_run, verdicts
+from bench.run_bench import GIB, Measurement, Steps, copy_output, median_run, verdicts
 
 
 def test_copy_output_links_what_runs_never_change_and_copies_the_rest(tmp_path: Path) -> None:
@@ -56,3 +56,14 @@ def test_the_verdict_names_every_run_of_the_new_quarter() -> None:
     assert "M incremental quarter 14.0 s (median of 15.2, 13.1, 14.0 s) (target < 15 s): met" in lines
     incremental["process"]["wall"] = 15.2
     assert any(line.endswith("MISSED") and "quarter 15.2 s" in line for line in verdicts({"M": result}))
+
+
+def test_the_memory_verdict_takes_the_largest_peak_of_every_run() -> None:
+    large = {
+        "full": {"process": {"peak_rss": 2 * GIB}},
+        "incremental": {"peak_rss_of_runs": 5 * GIB},
+        "agreement": {"differing_rows": 0},
+    }
+    assert verdicts({"L": large}) == ["L peak RSS 5.00 GiB (target < 4 GiB): MISSED"]
+    large["incremental"]["peak_rss_of_runs"] = 3 * GIB
+    assert verdicts({"L": large}) == ["L peak RSS 3.00 GiB (target < 4 GiB): met"]
