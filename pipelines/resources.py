@@ -11,7 +11,6 @@ import duckdb
 
 from domain.periods import is_quarter
 from domain.programme import Programme, load_programme
-from pipelines.output_lock import output_lock
 
 WAREHOUSE_FILE = "warehouse.duckdb"
 # DuckDB takes up to 80 % of the machine by default, and the window functions over a sector's
@@ -82,10 +81,4 @@ class OutputFolder(dg.ConfigurableResource):
         file again (reading its catalogue) and closing it (a checkpoint), and the data a step
         read stays cached for the next: for a run whose steps all run in this process."""
         with self.connect():
-            yield
-
-    @contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold the output folder for one run (`output_lock`)."""
-        with output_lock(self.folder):
             yield

@@ -13,7 +13,7 @@ import pytest
 
 from assets.faults import CRASH_ENV
 from domain.audit import sha256_of
-from pipelines.resources import OutputFolder
+from pipelines.output_lock import output_lock
 
 DRIJFJACHT = str(Path(sys.executable).with_name("drijfjacht"))
 # submissions.received_at is the time a file was first seen: it differs between two fresh outputs
@@ -94,7 +94,7 @@ def test_second_run_on_a_busy_output_stops_with_a_clear_message(
     tiny_programme: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    with OutputFolder(path=str(out)).lock():
+    with output_lock(out):
         result = run(tiny_programme, out)
     assert result.returncode == 2
     assert "another drijfjacht run" in result.stderr
